@@ -1,0 +1,134 @@
+"""Read queries over the ledger, shared by the API, pages and reports. Aggregates run in SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from enterprises.models import Coverage, Enterprise, InstructorAssignment, active_on
+from organizations.models import Organization, Park, PartyMember
+
+GROUPINGS = ("district", "grid", "industry", "formation")
+
+
+def enterprises_in_park_on(parks: QuerySet[Park], on: date) -> QuerySet[Enterprise]:
+    """Enterprises that were in one of the parks on that date (entered, and not yet moved out or closed)."""
+    return Enterprise.objects.filter(park__in=parks, entered_on__lte=on).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=on)
+    )
+
+
+def with_coverage_on(enterprises: QuerySet[Enterprise], on: date) -> QuerySet[Enterprise]:
+    """Annotate `covering_formation` (null when uncovered) and `has_instructor` as of the date.
+
+    A LEFT JOIN on the coverage in force: the service keeps coverages of one enterprise from
+    overlapping, so the join never repeats an enterprise.
+    """
+    assignments = InstructorAssignment.objects.filter(active_on(on), enterprise=OuterRef("pk"))
+    return enterprises.annotate(
+        coverage_on=FilteredRelation("coverages", condition=active_on(on, "coverages__")),
+        covering_organization_id=F("coverage_on__organization_id"),
+        covering_formation=F("coverage_on__organization__formation"),
+        has_instructor=Exists(assignments),
+    )
+
+
+def _counts() -> dict:
+    covered = Q(covering_formation__isnull=False)
+    return {
+        "total_enterprises": Count("pk"),
+        "covered_enterprises": Count("pk", filter=covered),
+        "standalone_covered": Count("pk", filter=Q(covering_formation=Organization.Formation.STANDALONE)),
+        "joint_covered": Count("pk", filter=Q(covering_formation=Organization.Formation.JOINT)),
+        "work_covered": Count("pk", filter=~covered & Q(has_instructor=True)),
+    }
+
+
+def rate(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole to 4 decimals (half up); None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def covering_branches_on(parks: QuerySet[Park], on: date) -> int:
+    """Committees, general branches and branches that cover at least one enterprise in the parks that day."""
+    return (
+        Coverage.objects.filter(
+            active_on(on),
+            organization__kind__in=Organization.BRANCH_KINDS,
+            enterprise__in=enterprises_in_park_on(parks, on),
+        )
+        .values("organization_id")
+        .distinct()
+        .count()
+    )
+
+
+def coverage_summary(*, parks: QuerySet[Park], as_of: date, group_by: str | None = None) -> dict:
+    """Coverage of the parks' enterprises as of a date: two queries, three with a grouping."""
+    enterprises = with_coverage_on(enterprises_in_park_on(parks, as_of), as_of)
+    summary = enterprises.aggregate(**_counts())
+    summary["coverage_rate"] = rate(summary["covered_enterprises"], summary["total_enterprises"])
+    summary["branches"] = covering_branches_on(parks, as_of)
+    if group_by:
+        summary["groups"] = coverage_groups(enterprises, group_by)
+    return summary
+
+
+def _group_expressions(group_by: str) -> tuple:
+    unassigned = Value(_("(none)"))
+    if group_by == "district":
+        return F("district_id"), Coalesce(F("district__name"), unassigned)
+    if group_by == "grid":
+        return F("grid_id"), Coalesce(F("grid__name"), unassigned)
+    if group_by == "industry":
+        return F("industry"), F("industry")
+    if group_by == "formation":
+        return F("covering_formation"), F("covering_formation")
+    raise ValueError(group_by)
+
+
+def coverage_groups(enterprises: QuerySet[Enterprise], group_by: str) -> list[dict]:
+    key, label = _group_expressions(group_by)
+    rows = (
+        enterprises.annotate(group_key=key, group_label=label)
+        .values("group_key", "group_label")
+        .annotate(total=Count("pk"), covered=Count("pk", filter=Q(covering_formation__isnull=False)))
+        .order_by("group_label")
+    )
+    formations = dict(Organization.Formation.choices)
+    groups = []
+    for row in rows:
+        label_text = row["group_label"]
+        if group_by == "formation":
+            label_text = str(formations.get(label_text, _("uncovered")))
+        elif group_by == "industry" and not label_text:
+            label_text = _("(none)")
+        groups.append(
+            {
+                "key": row["group_key"],
+                "label": label_text,
+                "total_enterprises": row["total"],
+                "covered_enterprises": row["covered"],
+                "coverage_rate": rate(row["covered"], row["total"]),
+            }
+        )
+    return groups
+
+
+def enterprises_needing_own_branch(enterprises: QuerySet[Enterprise], on: date) -> QuerySet[Enterprise]:
+    """The ledger finding: 3 or more full members and no own (standalone) branch covering it that day."""
+    own_branch = Coverage.objects.filter(
+        active_on(on), enterprise=OuterRef("pk"), organization__formation=Organization.Formation.STANDALONE
+    )
+    return (
+        enterprises.filter(status=Enterprise.Status.OPERATING)
+        .annotate(full_members=Count("members", filter=Q(members__status=PartyMember.Status.FULL)))
+        .filter(full_members__gte=3)
+        .exclude(Exists(own_branch))
+    )

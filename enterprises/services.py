@@ -1,0 +1,88 @@
+"""Writes to the ledger that carry business rules. API views, pages, admin and the demo loader call these."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from enterprises.models import Coverage, Enterprise
+from organizations.models import Organization
+
+
+def coverage_errors(coverage: Coverage) -> dict[str, str]:
+    """Every reason this coverage cannot stand, keyed by field; empty when it is fine."""
+    errors: dict[str, str] = {}
+    start, end = coverage.started_on, coverage.ended_on
+    if start and end and end <= start:
+        errors["ended_on"] = _("The end must come after the start.")
+    if not (coverage.enterprise_id and coverage.organization_id and start):
+        return errors
+    organization, enterprise = coverage.organization, coverage.enterprise
+    if organization.park_id != enterprise.park_id:
+        errors["organization"] = _("The organization is in another park than the enterprise.")
+    elif organization.kind not in Organization.COVERING_KINDS:
+        errors["organization"] = _("Only a committee, general branch, branch or district station covers enterprises.")
+    elif organization.dissolved_on is not None and organization.dissolved_on <= start:
+        errors["organization"] = _("The organization was dissolved before the coverage starts.")
+    elif organization.established_on > start:
+        errors["started_on"] = _("The organization was established after this date.")
+    if enterprise.entered_on > start:
+        errors["started_on"] = _("The enterprise entered the park after this date.")
+    if _overlapping(coverage).exists():
+        errors["started_on"] = _("Another organization covers this enterprise during this period.")
+    return errors
+
+
+def _overlapping(coverage: Coverage):
+    """Coverages of the same enterprise whose period meets [started_on, ended_on)."""
+    others = Coverage.objects.filter(enterprise_id=coverage.enterprise_id).exclude(pk=coverage.pk)
+    others = others.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=coverage.started_on))
+    if coverage.ended_on is not None:
+        others = others.filter(started_on__lt=coverage.ended_on)
+    return others
+
+
+@transaction.atomic
+def coverage_start(*, enterprise: Enterprise, organization: Organization, on: date) -> Coverage:
+    """Let `organization` cover `enterprise` from `on`, ending the coverage it replaces."""
+    # Lock the enterprise row: two requests moving the same firm at once must not both pass the overlap check.
+    Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    current = enterprise.coverages.filter(ended_on__isnull=True).first()
+    if current and current.organization_id == organization.pk:
+        return current  # idempotent: asking twice changes nothing
+    if current:
+        if on <= current.started_on:
+            raise ValidationError({"started_on": _("The current coverage started on or after this date.")})
+        coverage_end(coverage=current, on=on)
+    coverage = Coverage(enterprise=enterprise, organization=organization, started_on=on)
+    coverage.full_clean()
+    coverage.save()
+    return coverage
+
+
+@transaction.atomic
+def coverage_end(*, coverage: Coverage, on: date) -> Coverage:
+    if coverage.ended_on is not None:
+        raise ValidationError({"ended_on": _("This coverage has already ended.")})
+    coverage.ended_on = on
+    coverage.full_clean()
+    coverage.save(update_fields=["ended_on"])
+    return coverage
+
+
+@transaction.atomic
+def enterprise_leave(*, enterprise: Enterprise, status: str, on: date) -> Enterprise:
+    """Record that an enterprise moved out or closed; its open coverage ends the same day."""
+    if status == Enterprise.Status.OPERATING:
+        raise ValidationError({"status": _("Choose moved out or closed.")})
+    enterprise.status, enterprise.left_on = status, on
+    enterprise.full_clean()
+    enterprise.save()
+    open_coverage = enterprise.coverages.filter(ended_on__isnull=True).first()
+    if open_coverage is not None:
+        coverage_end(coverage=open_coverage, on=on)
+    return enterprise

@@ -1,0 +1,51 @@
+"""Writes to the organization tree and the member roster that carry business rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from enterprises.models import Coverage
+from enterprises.services import coverage_end
+from organizations.models import Organization, PartyMember
+
+
+@transaction.atomic
+def organization_create(*, parent: Organization | None, **fields) -> Organization:
+    """Add an organization under `parent` (or as a root); treebeard keeps the materialized path."""
+    organization = Organization(**fields)
+    if parent is not None:
+        if parent.park_id != organization.park_id:
+            raise ValidationError({"parent": _("The parent organization is in another park.")})
+        if not parent.is_active_on(organization.established_on):
+            raise ValidationError({"parent": _("The parent organization was not active on the founding date.")})
+    # Validate before treebeard writes: it saves inside add_child/add_root.
+    organization.full_clean(exclude=["path", "depth", "numchild"])
+    if parent is None:
+        return Organization.objects.add_root(instance=organization)
+    return Organization.objects.add_child(parent, instance=organization)
+
+
+@transaction.atomic
+def organization_dissolve(*, organization: Organization, on: date) -> Organization:
+    """Dissolve an organization. Refused while it has active sub-organizations; its coverages end the same day."""
+    if organization.dissolved_on is not None:
+        raise ValidationError({"dissolved_on": _("This organization is already dissolved.")})
+    if organization.get_children().filter(dissolved_on__isnull=True).exists():
+        raise ValidationError({"dissolved_on": _("Dissolve or move its sub-organizations first.")})
+    organization.dissolved_on = on
+    organization.full_clean()
+    organization.save(update_fields=["dissolved_on"])
+    for coverage in Coverage.objects.filter(organization=organization, ended_on__isnull=True):
+        coverage_end(coverage=coverage, on=on)
+    return organization
+
+
+@transaction.atomic
+def member_save(*, member: PartyMember) -> PartyMember:
+    member.full_clean()
+    member.save()
+    return member

@@ -1,0 +1,233 @@
+"""Access control in one place: which rows a user may read or write, and who sees personal data.
+
+Every API view, page, export and admin screen asks this module; none filters by role itself.
+
+- A park admin reads and writes everything in their parks, and sees personal data unmasked.
+- A park viewer reads everything in their parks, personal data masked.
+- A branch secretary reads their organization's subtree (members, the enterprises it covers, its park's
+  districts and grids) and writes the members of that subtree.
+- An instructor reads the enterprises assigned to them today.
+- A request authenticated by an API token is read-only and sees personal data masked, whatever its user.
+
+Outside one's scope a row does not exist (the API answers 404); a write to a visible row outside one's
+write scope is refused (403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+
+from parkparty.models import Grant, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    admin_parks: frozenset[int] = frozenset()
+    viewer_parks: frozenset[int] = frozenset()
+    # (park id, materialized path) of each organization the user is secretary of.
+    secretary_orgs: tuple[tuple[int, str], ...] = ()
+    instructor_id: int | None = None
+    instructor_park: int | None = None
+
+    @property
+    def read_parks(self) -> frozenset[int]:
+        return self.admin_parks | self.viewer_parks
+
+    @property
+    def home_parks(self) -> frozenset[int]:
+        """Parks a secretary or instructor belongs to: they may read the park's name, districts and grids."""
+        parks = {park for park, _path in self.secretary_orgs}
+        if self.instructor_park is not None:
+            parks.add(self.instructor_park)
+        return frozenset(parks)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.everything or bool(self.admin_parks)
+
+    @property
+    def is_viewer(self) -> bool:
+        return bool(self.viewer_parks)
+
+    @property
+    def is_secretary(self) -> bool:
+        return bool(self.secretary_orgs)
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.instructor_id is not None
+
+
+NOBODY = Scope()
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, read once per request (cached on the user object)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    cached = getattr(user, "_parkparty_scope", None)
+    if cached is not None:
+        return cached
+    scope = _load_scope(user)
+    user._parkparty_scope = scope
+    return scope
+
+
+def _load_scope(user) -> Scope:
+    if user.is_superuser:
+        return Scope(everything=True)
+    grants = list(Grant.objects.filter(user=user).values_list("role", "park_id", "organization__park_id",
+                                                              "organization__path"))
+    instructor = getattr(user, "instructor", None) if _has_instructor(user) else None
+    return Scope(
+        admin_parks=frozenset(park for role, park, _p, _path in grants if role == Role.PARK_ADMIN),
+        viewer_parks=frozenset(park for role, park, _p, _path in grants if role == Role.PARK_VIEWER),
+        secretary_orgs=tuple((park, path) for role, _park, park, path in grants if role == Role.SECRETARY),
+        instructor_id=instructor.pk if instructor else None,
+        instructor_park=instructor.park_id if instructor else None,
+    )
+
+
+def _has_instructor(user) -> bool:
+    from enterprises.models import Instructor
+
+    return Instructor.objects.filter(user=user).exists()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How rows of one model relate to a park, an organization subtree and an enterprise."""
+
+    park: str
+    # Lookup to the organization's materialized path, for a secretary's subtree.
+    path: str | None = None
+    # Lookup to the enterprise id, for an instructor's assigned enterprises.
+    enterprise: str | None = None
+    # Read by a secretary or instructor of the park (reference data with nothing personal in it).
+    home_park_reads: bool = False
+    secretary_writes: bool = False
+
+
+def _policies() -> dict[type[Model], Policy]:
+    from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
+    from organizations.models import District, Grid, Organization, Park, PartyMember
+
+    return {
+        Park: Policy(park="pk", home_park_reads=True),
+        District: Policy(park="park", home_park_reads=True),
+        Grid: Policy(park="park", home_park_reads=True),
+        Organization: Policy(park="park", path="path"),
+        PartyMember: Policy(park="organization__park", path="organization__path", secretary_writes=True),
+        # A secretary sees the enterprises their subtree covers today; see _subtree_q.
+        Enterprise: Policy(park="park", path="coverages__organization__path", enterprise="pk"),
+        Coverage: Policy(park="enterprise__park", path="organization__path", enterprise="enterprise"),
+        Instructor: Policy(park="park"),
+        InstructorAssignment: Policy(park="enterprise__park", enterprise="enterprise"),
+    }
+
+
+_POLICIES: dict[type[Model], Policy] | None = None
+
+
+def policy_for(model: type[Model]) -> Policy:
+    global _POLICIES
+    if _POLICIES is None:
+        _POLICIES = _policies()
+    return _POLICIES[model]
+
+
+def _as_queryset(model_or_queryset) -> QuerySet:
+    if isinstance(model_or_queryset, QuerySet):
+        return model_or_queryset
+    return model_or_queryset._default_manager.all()
+
+
+def _subtree_q(model: type[Model], policy: Policy, scope: Scope) -> Q | None:
+    if not (policy.path and scope.secretary_orgs):
+        return None
+    from enterprises.models import Coverage, Enterprise
+
+    if model is Enterprise:
+        # Through a subquery, not a join: a join on coverages would repeat enterprises.
+        today = timezone.localdate()
+        covered = Coverage.objects.filter(
+            reduce(or_, (Q(organization__path__startswith=path) for _park, path in scope.secretary_orgs)),
+            started_on__lte=today,
+            ended_on__isnull=True,
+        ).values("enterprise_id")
+        return Q(pk__in=covered)
+    return reduce(or_, (Q(**{f"{policy.path}__startswith": path}) for _park, path in scope.secretary_orgs))
+
+
+def _instructed_q(policy: Policy, scope: Scope) -> Q | None:
+    if not (policy.enterprise and scope.instructor_id):
+        return None
+    from enterprises.models import InstructorAssignment, active_on
+
+    assigned = InstructorAssignment.objects.filter(
+        active_on(timezone.localdate()), instructor_id=scope.instructor_id
+    ).values("enterprise_id")
+    return Q(**{f"{policy.enterprise}__in": assigned})
+
+
+def _filter(queryset: QuerySet, clauses: list[Q | None]) -> QuerySet:
+    clauses = [clause for clause in clauses if clause is not None]
+    if not clauses:
+        return queryset.none()
+    return queryset.filter(reduce(or_, clauses))
+
+
+def visible(user, model_or_queryset) -> QuerySet:
+    """The rows of this model (or queryset) the user may read."""
+    queryset = _as_queryset(model_or_queryset)
+    scope = scope_of(user)
+    if scope.everything:
+        return queryset
+    policy = policy_for(queryset.model)
+    clauses = []
+    if scope.read_parks:
+        clauses.append(Q(**{f"{policy.park}__in": scope.read_parks}))
+    if policy.home_park_reads and scope.home_parks:
+        clauses.append(Q(**{f"{policy.park}__in": scope.home_parks}))
+    clauses.append(_subtree_q(queryset.model, policy, scope))
+    clauses.append(_instructed_q(policy, scope))
+    return _filter(queryset, clauses)
+
+
+def writable(user, model_or_queryset) -> QuerySet:
+    """The rows of this model (or queryset) the user may change, or attach new rows to."""
+    queryset = _as_queryset(model_or_queryset)
+    scope = scope_of(user)
+    if scope.everything:
+        return queryset
+    policy = policy_for(queryset.model)
+    clauses = []
+    if scope.admin_parks:
+        clauses.append(Q(**{f"{policy.park}__in": scope.admin_parks}))
+    if policy.secretary_writes:
+        clauses.append(_subtree_q(queryset.model, policy, scope))
+    return _filter(queryset, clauses)
+
+
+def can_write(user, obj: Model) -> bool:
+    return writable(user, type(obj)).filter(pk=obj.pk).exists()
+
+
+def may_write_any(user, model: type[Model]) -> bool:
+    """Whether the user holds a role that writes this model anywhere (decides 403 before any lookup)."""
+    scope = scope_of(user)
+    return scope.is_admin or (policy_for(model).secretary_writes and scope.is_secretary)
+
+
+def sees_personal_data(user, park_id: int | None, *, via_token: bool = False) -> bool:
+    """ID numbers and phones unmasked: park admins only, and never through an API token."""
+    if via_token:
+        return False
+    scope = scope_of(user)
+    return scope.everything or (park_id is not None and park_id in scope.admin_parks)

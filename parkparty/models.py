@@ -1,0 +1,57 @@
+"""Who may do what where: one row per role a user holds in a park or an organization."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PARK_ADMIN = "park_admin", _("park admin")
+    PARK_VIEWER = "park_viewer", _("park viewer")
+    SECRETARY = "secretary", _("branch secretary")
+
+
+class Grant(models.Model):
+    """A role held by a user: park admin or viewer of a park, or secretary of an organization's subtree.
+
+    Instructors need no grant: their scope is their assignments (enterprises.InstructorAssignment).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="grants", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    park = models.ForeignKey(
+        "organizations.Park", models.CASCADE, null=True, blank=True, related_name="grants", verbose_name=_("park")
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="grants",
+        verbose_name=_("organization"),
+    )
+
+    class Meta:
+        ordering = ["user", "role"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role="secretary") & Q(organization__isnull=False) & Q(park__isnull=True))
+                | (~Q(role="secretary") & Q(park__isnull=False) & Q(organization__isnull=True)),
+                name="grant_scope_matches_role",
+            ),
+            models.UniqueConstraint(fields=["user", "role", "park"], name="grant_unique_park_role"),
+            models.UniqueConstraint(fields=["user", "organization"], name="grant_unique_organization"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.park or self.organization}"
+
+    def clean(self) -> None:
+        if self.role == Role.SECRETARY and (self.organization_id is None or self.park_id is not None):
+            raise ValidationError({"organization": _("A secretary's grant names an organization, not a park.")})
+        if self.role != Role.SECRETARY and (self.park_id is None or self.organization_id is not None):
+            raise ValidationError({"park": _("An admin's or viewer's grant names a park, not an organization.")})

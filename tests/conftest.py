@@ -1,0 +1,104 @@
+"""Shared fixtures: a small world of two parks and a persona for every role of the access model."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from organizations.models import Organization
+from parkparty.models import Role
+from tests import factories as f
+
+pytest_plugins = ["tests.plugins.ci"]
+
+
+@dataclass
+class World:
+    park: object
+    other_park: object
+    committee: object
+    branch_a: object
+    branch_b: object
+    group_a: object
+    other_branch: object
+    enterprise_a: object
+    enterprise_b: object
+    enterprise_uncovered: object
+    other_enterprise: object
+    member_a: object
+    member_b: object
+    other_member: object
+    instructor: object
+    users: dict
+    token: str
+
+
+@pytest.fixture
+def world(db) -> World:
+    park = f.ParkFactory(code="park-a", name="甲园区")
+    other_park = f.ParkFactory(code="park-b", name="乙园区")
+    committee = f.OrganizationFactory(
+        park=park, name="园区党委", kind=Organization.Kind.COMMITTEE, formation=Organization.Formation.REGIONAL
+    )
+    branch_a = f.OrganizationFactory(park=park, parent=committee, name="甲支部")
+    committee.refresh_from_db()
+    branch_b = f.OrganizationFactory(
+        park=park, parent=committee, name="乙联合支部", formation=Organization.Formation.JOINT
+    )
+    branch_a.refresh_from_db()
+    group_a = f.OrganizationFactory(park=park, parent=branch_a, name="甲支部第一党小组", kind=Organization.Kind.GROUP)
+    other_branch = f.OrganizationFactory(park=other_park, name="乙园区支部")
+
+    enterprise_a = f.EnterpriseFactory(park=park, name="甲陶瓷有限公司")
+    enterprise_b = f.EnterpriseFactory(park=park, name="乙电商有限公司", industry="电子商务")
+    enterprise_uncovered = f.EnterpriseFactory(park=park, name="丙小微企业")
+    other_enterprise = f.EnterpriseFactory(park=other_park, name="乙园区企业")
+    f.CoverageFactory(enterprise=enterprise_a, organization=branch_a)
+    f.CoverageFactory(enterprise=enterprise_b, organization=branch_b)
+    f.CoverageFactory(enterprise=other_enterprise, organization=other_branch)
+
+    member_a = f.PartyMemberFactory(organization=branch_a, enterprise=enterprise_a, name="张三")
+    member_b = f.PartyMemberFactory(organization=branch_b, enterprise=enterprise_b, name="李四")
+    other_member = f.PartyMemberFactory(organization=other_branch, enterprise=other_enterprise, name="王五")
+
+    users = {
+        "admin": f.UserFactory(username="admin"),
+        "viewer": f.UserFactory(username="viewer"),
+        "secretary_a": f.UserFactory(username="secretary_a"),
+        "secretary_b": f.UserFactory(username="secretary_b"),
+        "instructor": f.UserFactory(username="instructor"),
+    }
+    f.GrantFactory(user=users["admin"], role=Role.PARK_ADMIN, park=park)
+    f.GrantFactory(user=users["viewer"], role=Role.PARK_VIEWER, park=park)
+    f.GrantFactory(user=users["secretary_a"], role=Role.SECRETARY, organization=branch_a)
+    f.GrantFactory(user=users["secretary_b"], role=Role.SECRETARY, organization=branch_b)
+    instructor = f.InstructorFactory(park=park, user=users["instructor"])
+    f.InstructorAssignmentFactory(instructor=instructor, enterprise=enterprise_uncovered, started_on=date(2016, 1, 1))
+    # The API client's token belongs to the park admin: a token is read-only whoever holds it.
+    token = Token.objects.create(user=users["admin"]).key
+    for node in (committee, branch_a, branch_b):
+        node.refresh_from_db()
+    return World(
+        park, other_park, committee, branch_a, branch_b, group_a, other_branch,
+        enterprise_a, enterprise_b, enterprise_uncovered, other_enterprise,
+        member_a, member_b, other_member, instructor, users, token,
+    )  # fmt: skip
+
+
+ROLES = ("admin", "viewer", "secretary_a", "secretary_b", "instructor", "anonymous", "token")
+
+
+def client_for(world: World, role: str) -> APIClient:
+    client = APIClient()
+    if role == "token":
+        client.credentials(HTTP_AUTHORIZATION=f"Token {world.token}")
+    elif role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+@pytest.fixture
+def as_role(world):
+    return lambda role: client_for(world, role)
