@@ -3,4 +3,10 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("parkparty.api_urls")),
+    path("", include("parkparty.health_urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("", include("organizations.urls")),
 ]
