@@ -29,9 +29,7 @@ class Enterprise(models.Model):
 
     park = models.ForeignKey("organizations.Park", models.PROTECT, related_name="enterprises", verbose_name=_("park"))
     name = models.CharField(_("name"), max_length=150)
-    credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, validators=[validate_credit_code]
-    )
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, validators=[validate_credit_code])
     industry = models.CharField(_("industry"), max_length=60, blank=True)
     above_scale = models.BooleanField(_("above designated size"), default=False)
     above_quota = models.BooleanField(_("above quota"), default=False)
@@ -116,9 +114,7 @@ class Enterprise(models.Model):
 class Coverage(models.Model):
     """An organization covering an enterprise for a period; open-ended while `ended_on` is null."""
 
-    enterprise = models.ForeignKey(
-        Enterprise, models.PROTECT, related_name="coverages", verbose_name=_("enterprise")
-    )
+    enterprise = models.ForeignKey(Enterprise, models.PROTECT, related_name="coverages", verbose_name=_("enterprise"))
     # PROTECT: coverage history is what past figures are computed from; it must outlive changes.
     organization = models.ForeignKey(
         "organizations.Organization", models.PROTECT, related_name="coverages", verbose_name=_("organization")
@@ -188,9 +184,7 @@ class Instructor(models.Model):
 
 
 class InstructorAssignment(models.Model):
-    instructor = models.ForeignKey(
-        Instructor, models.PROTECT, related_name="assignments", verbose_name=_("instructor")
-    )
+    instructor = models.ForeignKey(Instructor, models.PROTECT, related_name="assignments", verbose_name=_("instructor"))
     enterprise = models.ForeignKey(
         Enterprise, models.PROTECT, related_name="instructor_assignments", verbose_name=_("enterprise")
     )

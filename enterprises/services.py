@@ -75,6 +75,14 @@ def coverage_end(*, coverage: Coverage, on: date) -> Coverage:
 
 
 @transaction.atomic
+def enterprise_save(*, enterprise: Enterprise) -> Enterprise:
+    """Create or update an enterprise's ledger entry after checking every field (credit code included)."""
+    enterprise.full_clean()
+    enterprise.save()
+    return enterprise
+
+
+@transaction.atomic
 def enterprise_leave(*, enterprise: Enterprise, status: str, on: date) -> Enterprise:
     """Record that an enterprise moved out or closed; its open coverage ends the same day."""
     if status == Enterprise.Status.OPERATING:

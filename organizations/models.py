@@ -181,9 +181,7 @@ class PartyMember(models.Model):
     full_member_on = models.DateField(_("full member on"), null=True, blank=True)
     post = models.CharField(_("post in the enterprise"), max_length=20, choices=Post.choices, blank=True)
     is_mobile = models.BooleanField(_("mobile member"), default=False)
-    id_number = models.CharField(
-        _("ID-card number"), max_length=18, blank=True, validators=[validate_id_number]
-    )
+    id_number = models.CharField(_("ID-card number"), max_length=18, blank=True, validators=[validate_id_number])
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     history = HistoricalRecords(excluded_fields=["id_number", "phone"])
@@ -201,9 +199,7 @@ class PartyMember(models.Model):
                 condition=~Q(status="full") | Q(full_member_on__isnull=False),
                 name="member_full_has_date",
             ),
-            models.UniqueConstraint(
-                fields=["id_number"], condition=~Q(id_number=""), name="member_unique_id_number"
-            ),
+            models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""), name="member_unique_id_number"),
         ]
         indexes = [
             # The ledger finding counts full members per enterprise.

@@ -34,7 +34,8 @@ def organization_dissolve(*, organization: Organization, on: date) -> Organizati
     """Dissolve an organization. Refused while it has active sub-organizations; its coverages end the same day."""
     if organization.dissolved_on is not None:
         raise ValidationError({"dissolved_on": _("This organization is already dissolved.")})
-    if organization.get_children().filter(dissolved_on__isnull=True).exists():
+    children = Organization.objects.filter(path__startswith=organization.path, depth=organization.depth + 1)
+    if children.filter(dissolved_on__isnull=True).exists():
         raise ValidationError({"dissolved_on": _("Dissolve or move its sub-organizations first.")})
     organization.dissolved_on = on
     organization.full_clean()

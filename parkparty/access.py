@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Manager, Model, Q, QuerySet
 from django.utils import timezone
 
 from parkparty.models import Grant, Role
@@ -82,8 +82,9 @@ def scope_of(user) -> Scope:
 def _load_scope(user) -> Scope:
     if user.is_superuser:
         return Scope(everything=True)
-    grants = list(Grant.objects.filter(user=user).values_list("role", "park_id", "organization__park_id",
-                                                              "organization__path"))
+    grants = list(
+        Grant.objects.filter(user=user).values_list("role", "park_id", "organization__park_id", "organization__path")
+    )
     instructor = getattr(user, "instructor", None) if _has_instructor(user) else None
     return Scope(
         admin_parks=frozenset(park for role, park, _p, _path in grants if role == Role.PARK_ADMIN),
@@ -145,6 +146,8 @@ def policy_for(model: type[Model]) -> Policy:
 def _as_queryset(model_or_queryset) -> QuerySet:
     if isinstance(model_or_queryset, QuerySet):
         return model_or_queryset
+    if isinstance(model_or_queryset, Manager):
+        return model_or_queryset.all()
     return model_or_queryset._default_manager.all()
 
 
@@ -213,6 +216,29 @@ def writable(user, model_or_queryset) -> QuerySet:
     if policy.secretary_writes:
         clauses.append(_subtree_q(queryset.model, policy, scope))
     return _filter(queryset, clauses)
+
+
+def member_organizations(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Organizations the user may put members in: a park admin's parks, a secretary's subtrees."""
+    from organizations.models import Organization
+
+    queryset = Organization.objects.all() if queryset is None else queryset
+    scope = scope_of(user)
+    if scope.everything:
+        return queryset
+    clauses = [Q(park__in=scope.admin_parks)] if scope.admin_parks else []
+    clauses.append(_subtree_q(Organization, policy_for(Organization), scope))
+    return _filter(queryset, clauses)
+
+
+def statistics_parks(user) -> QuerySet:
+    """Parks whose park-wide statistics the user may read: those they administer or view."""
+    from organizations.models import Park
+
+    scope = scope_of(user)
+    if scope.everything:
+        return Park.objects.all()
+    return Park.objects.filter(pk__in=scope.read_parks)
 
 
 def can_write(user, obj: Model) -> bool:

@@ -1,3 +1,5 @@
 from django.urls import path
 
-urlpatterns: list = []
+from parkparty.health import healthz
+
+urlpatterns = [path("healthz", healthz, name="healthz")]

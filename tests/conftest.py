@@ -33,6 +33,8 @@ class World:
     instructor: object
     users: dict
     token: str
+    district: object = None
+    grid: object = None
 
 
 @pytest.fixture
@@ -51,7 +53,9 @@ def world(db) -> World:
     group_a = f.OrganizationFactory(park=park, parent=branch_a, name="甲支部第一党小组", kind=Organization.Kind.GROUP)
     other_branch = f.OrganizationFactory(park=other_park, name="乙园区支部")
 
-    enterprise_a = f.EnterpriseFactory(park=park, name="甲陶瓷有限公司")
+    district = f.DistrictFactory(park=park, name="一片区")
+    grid = f.GridFactory(park=park, district=district, name="一网格")
+    enterprise_a = f.EnterpriseFactory(park=park, name="甲陶瓷有限公司", district=district, grid=grid)
     enterprise_b = f.EnterpriseFactory(park=park, name="乙电商有限公司", industry="电子商务")
     enterprise_uncovered = f.EnterpriseFactory(park=park, name="丙小微企业")
     other_enterprise = f.EnterpriseFactory(park=other_park, name="乙园区企业")
@@ -83,7 +87,7 @@ def world(db) -> World:
     return World(
         park, other_park, committee, branch_a, branch_b, group_a, other_branch,
         enterprise_a, enterprise_b, enterprise_uncovered, other_enterprise,
-        member_a, member_b, other_member, instructor, users, token,
+        member_a, member_b, other_member, instructor, users, token, district, grid,
     )  # fmt: skip
 
 

@@ -18,7 +18,7 @@ def credit_code(n: int) -> str:
 
 def id_number(n: int) -> str:
     born = date(1960, 1, 1) + timedelta(days=n // 500)
-    body = f"350526{born:%Y%m%d}{n % 500 + 1:03d}"
+    body = f"350526{born:%Y%m%d}{n % 500 + 1:03d}"  # Dehua county
     return body + ric.calc_check_digit(body + "0")
 
 

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DEBUG", "false")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 from .base import env
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

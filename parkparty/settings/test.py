@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DEBUG", "false")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 from .base import STORAGES
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
@@ -15,3 +15,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 AXES_ENABLED = True
+# django-axes logs every login at INFO; the suite logs in hundreds of times.
+LOGGING = {"version": 1, "disable_existing_loggers": False, "loggers": {"axes": {"level": "WARNING"}}}

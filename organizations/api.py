@@ -1,0 +1,241 @@
+"""API for parks, districts, grids, the organization tree and party members."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from enterprises.models import Enterprise
+from organizations import services
+from organizations.models import District, Grid, Organization, Park, PartyMember
+from parkparty import access
+from parkparty.api import ScopedRelatedField, ScopedViewSet, via_token
+
+
+class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
+    """`?kind=branch,general_branch`: several values, each checked against the choices."""
+
+
+class SubtreeFilter(django_filters.NumberFilter):
+    """`?within=ID`: the organization and everything below it (one indexed prefix query)."""
+
+    def __init__(self, *args, path_field: str, **kwargs):
+        self.path_field = path_field
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        root = access.visible(self.parent.request.user, Organization).filter(pk=value).first()
+        if root is None:
+            return qs.none()
+        return qs.filter(**{f"{self.path_field}__startswith": root.path})
+
+
+# --- parks, districts, grids -----------------------------------------------------------------------
+
+
+class ParkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Park
+        fields = ["id", "code", "name", "region"]
+
+
+class ParkViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Park.objects.all()
+    serializer_class = ParkSerializer
+    ordering_fields = ["name", "code"]
+    search_fields = ["name", "code"]
+
+    def get_queryset(self):
+        return access.visible(self.request.user, super().get_queryset())
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "park", "name"]
+
+
+class DistrictViewSet(ParkViewSet):
+    queryset = District.objects.all()
+    serializer_class = DistrictSerializer
+    filterset_fields = ["park"]
+    ordering_fields = ["name"]
+    search_fields = ["name"]
+
+
+class GridSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Grid
+        fields = ["id", "park", "district", "name", "cadre", "leading_organization"]
+
+
+class GridViewSet(ParkViewSet):
+    queryset = Grid.objects.all()
+    serializer_class = GridSerializer
+    filterset_fields = ["park", "district"]
+    ordering_fields = ["name"]
+    search_fields = ["name"]
+
+
+# --- organizations ---------------------------------------------------------------------------------
+
+
+def with_parent_id(queryset):
+    """Annotate each node's parent id from its materialized path: one correlated subquery, no N+1."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen)
+    parents = Organization.objects.filter(path=parent_path).values("pk")[:1]
+    return queryset.annotate(parent_id=Subquery(parents))
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    kind = ChoiceInFilter(choices=Organization.Kind.choices)
+    formation = ChoiceInFilter(choices=Organization.Formation.choices)
+    within = SubtreeFilter(path_field="path", label=_("within organization"))
+    active = django_filters.BooleanFilter(field_name="dissolved_on", lookup_expr="isnull", label=_("active"))
+
+    class Meta:
+        model = Organization
+        fields = ["park", "kind", "formation", "district", "depth", "within", "active"]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id", "park", "parent", "name", "kind", "formation", "district", "depth",
+            "established_on", "dissolved_on", "secretary",
+        ]  # fmt: skip
+        read_only_fields = ["park", "depth", "dissolved_on"]
+
+    def validate(self, attrs):
+        secretary, district = attrs.get("secretary"), attrs.get("district")
+        park_id = self.instance.park_id if self.instance else None
+        if self.instance and secretary and not secretary.organization.path.startswith(self.instance.path):
+            raise serializers.ValidationError({"secretary": _("The secretary must be a member of this organization.")})
+        if park_id and district and district.park_id != park_id:
+            raise serializers.ValidationError({"district": _("This belongs to another park.")})
+        return attrs
+
+
+class OrganizationCreateSerializer(OrganizationSerializer):
+    """On creation the caller names the parent (or the park, for a new root)."""
+
+    parent = ScopedRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
+    park = ScopedRelatedField(queryset=Park.objects.all())
+
+    class Meta(OrganizationSerializer.Meta):
+        read_only_fields = ["depth", "dissolved_on", "secretary"]
+
+    def create(self, validated_data):
+        parent = validated_data.pop("parent", None)
+        return services.organization_create(parent=parent, **validated_data)
+
+    def to_representation(self, instance):
+        return OrganizationSerializer(with_parent_id(Organization.objects.filter(pk=instance.pk)).get()).data
+
+
+class DissolveSerializer(serializers.Serializer):
+    on = serializers.DateField(label=_("dissolved on"))
+
+
+class OrganizationViewSet(ScopedViewSet):
+    queryset = Organization.objects.all()
+    filterset_class = OrganizationFilter
+    ordering_fields = ["path", "name", "established_on"]
+    ordering = ["path"]
+    search_fields = ["name"]
+
+    def get_queryset(self):
+        return with_parent_id(super().get_queryset())
+
+    def get_serializer_class(self):
+        return OrganizationCreateSerializer if self.action == "create" else OrganizationSerializer
+
+    @extend_schema(request=DissolveSerializer, responses=OrganizationSerializer)
+    @action(detail=True, methods=["post"])
+    def dissolve(self, request, pk=None):
+        organization = self.get_object()
+        params = DissolveSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.organization_dissolve(organization=organization, on=params.validated_data["on"])
+        return Response(OrganizationSerializer(self.get_object()).data, status=status.HTTP_200_OK)
+
+
+# --- members ---------------------------------------------------------------------------------------
+
+
+class MemberFilter(django_filters.FilterSet):
+    park = django_filters.NumberFilter(field_name="organization__park")
+    within = SubtreeFilter(path_field="organization__path", label=_("within organization"))
+    status = ChoiceInFilter(choices=PartyMember.Status.choices)
+    post = ChoiceInFilter(choices=PartyMember.Post.choices)
+
+    class Meta:
+        model = PartyMember
+        fields = ["park", "organization", "within", "enterprise", "status", "post", "is_mobile"]
+
+
+PERSONAL_FIELDS = ("id_number", "phone")
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """ID number and phone come masked unless the caller may see them (access.sees_personal_data)."""
+
+    organization = ScopedRelatedField(queryset=Organization.objects.all(), scope=access.member_organizations)
+    enterprise = ScopedRelatedField(
+        queryset=Enterprise.objects.all(), scope=access.visible, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = PartyMember
+        fields = [
+            "id", "organization", "enterprise", "name", "status", "joined_on", "full_member_on",
+            "post", "is_mobile", "id_number", "phone",
+        ]  # fmt: skip
+
+    def _sees_personal_data(self, park_id) -> bool:
+        request = self.context["request"]
+        return access.sees_personal_data(request.user, park_id, via_token=via_token(request))
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self._sees_personal_data(instance.organization.park_id):
+            data["id_number"], data["phone"] = instance.masked_id_number, instance.masked_phone
+        return data
+
+    def validate(self, attrs):
+        organization = attrs.get("organization") or getattr(self.instance, "organization", None)
+        park_id = organization.park_id if organization else None
+        if not self._sees_personal_data(park_id):
+            errors = {name: _("Only a park admin may set this.") for name in PERSONAL_FIELDS if name in attrs}
+            if errors:
+                raise serializers.ValidationError(errors)
+        # The model's own rules (dates in order, same park…) run in the service's full_clean.
+        return attrs
+
+    def create(self, validated_data):
+        return services.member_save(member=PartyMember(**validated_data))
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return services.member_save(member=instance)
+
+
+class MemberViewSet(ScopedViewSet):
+    queryset = PartyMember.objects.select_related("organization")
+    serializer_class = MemberSerializer
+    filterset_class = MemberFilter
+    ordering_fields = ["name", "joined_on", "full_member_on"]
+    ordering = ["organization__path", "name", "pk"]
+    search_fields = ["name"]

@@ -1,0 +1,61 @@
+"""DRF settings hooks: the one permission class, pagination and the error shape.
+
+Kept apart from parkparty.api because DRF imports these while defining APIView; this module must not
+import rest_framework.views or viewsets at import time.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+from rest_framework import pagination, permissions
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
+
+from parkparty import access
+
+
+def via_token(request) -> bool:
+    return isinstance(getattr(request, "auth", None), Token)
+
+
+class ScopedAccess(permissions.BasePermission):
+    """Authenticated users only; token clients read only; writes need a role that writes the model.
+
+    Which rows are readable is decided by `access.visible` in each view's queryset (404 outside);
+    whether a visible row may be changed, by `access.can_write` (403).
+    """
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if via_token(request):
+            return False
+        model = getattr(getattr(view, "queryset", None), "model", None)
+        return model is not None and access.may_write_any(request.user, model)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return access.can_write(request.user, obj)
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc, context):
+    """Django's ValidationError (raised by models and services) answers 400 in DRF's {field: [messages]} shape."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = ValidationError(detail=detail)
+    elif isinstance(exc, ProtectedError):
+        exc = ValidationError({"non_field_errors": [_("Other records refer to this one; it cannot be deleted.")]})
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    return drf_exception_handler(exc, context)

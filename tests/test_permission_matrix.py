@@ -1,0 +1,140 @@
+"""Every route × every role → the status it must answer. One table, read top to bottom.
+
+Roles: admin (park admin of park A), viewer (park A), secretary_a (branch A), secretary_b (joint branch B),
+instructor (assigned to the uncovered enterprise), anonymous, token (the admin's API token: read-only).
+A row outside one's scope does not exist (404); a write one's role does not allow is 403.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import ROLES, client_for
+from tests.factories import credit_code
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # URL name the route resolves to (checked for completeness below)
+    method: str
+    url: Callable
+    expected: dict
+    data: Callable | None = None
+
+
+def statuses(admin, viewer, secretary_a, secretary_b, instructor, anonymous, token):
+    return dict(zip(ROLES, (admin, viewer, secretary_a, secretary_b, instructor, anonymous, token), strict=True))
+
+
+READ_ALL = statuses(200, 200, 200, 200, 200, 401, 200)
+ADMIN_WRITES = statuses(201, 403, 403, 403, 403, 401, 403)
+
+API = "/api/v1"
+ROUTES = [
+    Route("healthz", "get", lambda w: "/healthz", statuses(200, 200, 200, 200, 200, 200, 200)),
+    Route("api-schema", "get", lambda w: "/api/schema/", statuses(200, 200, 200, 200, 200, 200, 200)),
+    Route("api-docs", "get", lambda w: "/api/docs/", statuses(200, 200, 200, 200, 200, 200, 200)),
+    Route("v1:api-root", "get", lambda w: f"{API}/", READ_ALL),
+    # Parks: a secretary or instructor reads their own park's name; nobody here reads park B.
+    Route("v1:park-list", "get", lambda w: f"{API}/parks/", READ_ALL),
+    Route("v1:park-detail", "get", lambda w: f"{API}/parks/{w.park.pk}/", READ_ALL),
+    Route("v1:park-detail", "get", lambda w: f"{API}/parks/{w.other_park.pk}/", statuses(404, 404, 404, 404, 404, 401, 404)),
+    Route("v1:district-list", "get", lambda w: f"{API}/districts/", READ_ALL),
+    Route("v1:district-detail", "get", lambda w: f"{API}/districts/{w.district.pk}/", READ_ALL),
+    Route("v1:grid-list", "get", lambda w: f"{API}/grids/", READ_ALL),
+    Route("v1:grid-detail", "get", lambda w: f"{API}/grids/{w.grid.pk}/", READ_ALL),
+    # Organizations: secretaries see their own subtree only.
+    Route("v1:organization-list", "get", lambda w: f"{API}/organizations/", READ_ALL),
+    Route("v1:organization-detail", "get", lambda w: f"{API}/organizations/{w.branch_a.pk}/",
+          statuses(200, 200, 200, 404, 404, 401, 200)),
+    Route("v1:organization-detail", "get", lambda w: f"{API}/organizations/{w.other_branch.pk}/",
+          statuses(404, 404, 404, 404, 404, 401, 404)),
+    Route("v1:organization-list", "post", lambda w: f"{API}/organizations/", ADMIN_WRITES,
+          data=lambda w: {"park": w.park.pk, "parent": w.committee.pk, "name": "新支部", "kind": "branch",
+                          "formation": "standalone", "established_on": "2020-01-01"}),
+    Route("v1:organization-detail", "patch", lambda w: f"{API}/organizations/{w.branch_a.pk}/",
+          statuses(200, 403, 403, 403, 403, 401, 403), data=lambda w: {"name": "甲支部（更名）"}),
+    Route("v1:organization-dissolve", "post", lambda w: f"{API}/organizations/{w.group_a.pk}/dissolve/",
+          statuses(200, 403, 403, 403, 403, 401, 403), data=lambda w: {"on": "2024-01-01"}),
+    # Members: secretaries read and write their subtree; a token never writes.
+    Route("v1:member-list", "get", lambda w: f"{API}/members/", READ_ALL),
+    Route("v1:member-detail", "get", lambda w: f"{API}/members/{w.member_a.pk}/",
+          statuses(200, 200, 200, 404, 404, 401, 200)),
+    Route("v1:member-detail", "get", lambda w: f"{API}/members/{w.other_member.pk}/",
+          statuses(404, 404, 404, 404, 404, 401, 404)),
+    # Secretary B may add members, but not to branch A: the organization field answers 400.
+    Route("v1:member-list", "post", lambda w: f"{API}/members/", statuses(201, 403, 201, 400, 403, 401, 403),
+          data=lambda w: {"organization": w.branch_a.pk, "name": "赵六", "status": "probationary",
+                          "joined_on": "2024-07-01"}),
+    Route("v1:member-detail", "patch", lambda w: f"{API}/members/{w.member_a.pk}/",
+          statuses(200, 403, 200, 404, 403, 401, 403), data=lambda w: {"post": "technician"}),
+    # Enterprises: secretaries see what their subtree covers, instructors what they are assigned.
+    Route("v1:enterprise-list", "get", lambda w: f"{API}/enterprises/", READ_ALL),
+    Route("v1:enterprise-detail", "get", lambda w: f"{API}/enterprises/{w.enterprise_a.pk}/",
+          statuses(200, 200, 200, 404, 404, 401, 200)),
+    Route("v1:enterprise-detail", "get", lambda w: f"{API}/enterprises/{w.enterprise_uncovered.pk}/",
+          statuses(200, 200, 404, 404, 200, 401, 200)),
+    Route("v1:enterprise-detail", "get", lambda w: f"{API}/enterprises/{w.other_enterprise.pk}/",
+          statuses(404, 404, 404, 404, 404, 401, 404)),
+    Route("v1:enterprise-list", "post", lambda w: f"{API}/enterprises/", ADMIN_WRITES,
+          data=lambda w: {"park": w.park.pk, "name": "新企业有限公司", "credit_code": credit_code(99_999),
+                          "entered_on": "2024-01-01"}),
+    Route("v1:enterprise-detail", "patch", lambda w: f"{API}/enterprises/{w.enterprise_a.pk}/",
+          statuses(200, 403, 403, 403, 403, 401, 403), data=lambda w: {"employees": 80}),
+    Route("v1:enterprise-leave", "post", lambda w: f"{API}/enterprises/{w.enterprise_b.pk}/leave/",
+          statuses(200, 403, 403, 403, 403, 401, 403), data=lambda w: {"status": "moved_out", "on": "2024-06-30"}),
+    # Coverage links: read like enterprises, written by park admins only.
+    Route("v1:coverage-list", "get", lambda w: f"{API}/coverages/", READ_ALL),
+    Route("v1:coverage-list", "post", lambda w: f"{API}/coverages/", ADMIN_WRITES,
+          data=lambda w: {"enterprise": w.enterprise_uncovered.pk, "organization": w.branch_a.pk,
+                          "started_on": "2024-01-01"}),
+    Route("v1:coverage-detail", "get", lambda w: f"{API}/coverages/{w.enterprise_a.coverages.get().pk}/",
+          statuses(200, 200, 200, 404, 404, 401, 200)),
+    Route("v1:coverage-end", "post", lambda w: f"{API}/coverages/{w.enterprise_a.coverages.get().pk}/end/",
+          statuses(200, 403, 403, 403, 403, 401, 403), data=lambda w: {"on": "2024-01-01"}),
+    Route("v1:instructor-list", "get", lambda w: f"{API}/instructors/", READ_ALL),
+    Route("v1:instructor-detail", "get", lambda w: f"{API}/instructors/{w.instructor.pk}/",
+          statuses(200, 200, 404, 404, 404, 401, 200)),
+    # Park-wide statistics are for admins and viewers (and their API tokens).
+    Route("v1:stats-coverage", "get", lambda w: f"{API}/stats/coverage/?park={w.park.pk}",
+          statuses(200, 200, 403, 403, 403, 401, 200)),
+    Route("v1:stats-coverage", "get", lambda w: f"{API}/stats/coverage/?park={w.other_park.pk}",
+          statuses(404, 404, 403, 403, 403, 401, 404)),
+]  # fmt: skip
+
+CASES = [
+    pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")
+    for index, route in enumerate(ROUTES)
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("route", "role"), CASES)
+def test_route_answers_each_role_as_the_access_model_says(world, route, role):
+    client = client_for(world, role)
+    data = route.data(world) if route.data else None
+    response = getattr(client, route.method)(route.url(world), data=data, format="json")
+    assert response.status_code == route.expected[role], response.content[:300]
+
+
+# Routes that belong to Django itself or to other tables (pages have theirs in test_pages).
+NOT_IN_THIS_TABLE = ("admin:", "set_language", "login", "logout", "password_")
+
+
+def _named_routes(resolver=None, prefix=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _named_routes(pattern, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{prefix}{pattern.name}"
+
+
+def test_every_api_route_is_in_the_matrix():
+    """A new API route without a row here fails: the matrix must walk every route."""
+    covered = {route.name for route in ROUTES}
+    api_routes = {name for name in _named_routes() if name.startswith("v1:") or name in ("healthz", "api-schema")}
+    missing = {name for name in api_routes - covered if not name.startswith(NOT_IN_THIS_TABLE)}
+    assert sorted(missing) == [], f"routes with no row in the permission matrix: {sorted(missing)}"
