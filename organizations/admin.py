@@ -1,0 +1,75 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from organizations.models import District, Grid, Organization, Park, PartyMember
+from parkparty import access
+from parkparty.admin import ScopedAdmin
+
+
+@admin.register(Park)
+class ParkAdmin(ScopedAdmin):
+    list_display = ["name", "code", "region"]
+    search_fields = ["name", "code"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # a new park is a new tenant
+
+
+@admin.register(District)
+class DistrictAdmin(ScopedAdmin):
+    list_display = ["name", "park"]
+    list_filter = ["park"]
+    search_fields = ["name"]
+
+
+@admin.register(Grid)
+class GridAdmin(ScopedAdmin):
+    list_display = ["name", "park", "district", "cadre", "leading_organization"]
+    list_filter = ["park"]
+    search_fields = ["name", "cadre"]
+    raw_id_fields = ["leading_organization"]
+
+
+class OrganizationForm(movenodeform_factory(Organization)):
+    """treebeard's move form, refusing a place in another park's tree."""
+
+    def clean(self):
+        cleaned = super().clean()
+        reference = cleaned.get("treebeard_ref_node")
+        park = cleaned.get("park")
+        if reference is not None and park is not None and reference.park_id != park.pk:
+            raise forms.ValidationError({"treebeard_ref_node": _("This organization is in another park.")})
+        return cleaned
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ScopedAdmin, TreeAdmin, SimpleHistoryAdmin):
+    form = OrganizationForm
+    list_display = ["name", "kind", "formation", "park", "established_on", "dissolved_on"]
+    list_filter = ["park", "kind", "formation"]
+    search_fields = ["name"]
+    raw_id_fields = ["secretary"]
+
+
+@admin.register(PartyMember)
+class PartyMemberAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "organization", "status", "post", "masked_id", "is_mobile"]
+    list_filter = ["status", "post", "is_mobile", "organization__park"]
+    search_fields = ["name"]
+    raw_id_fields = ["organization", "enterprise"]
+    list_select_related = ["organization"]
+
+    @admin.display(description=_("ID-card number"))
+    def masked_id(self, member):
+        return member.masked_id_number
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        park_id = obj.organization.park_id if obj else None
+        if obj is not None and not access.sees_personal_data(request.user, park_id):
+            return [f for f in fields if f not in ("id_number", "phone")]
+        return fields

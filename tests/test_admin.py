@@ -1,0 +1,67 @@
+"""Django admin: every model is there, scoped like the API, and checks the same rules."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from enterprises.models import Enterprise
+from tests import factories as f
+
+
+@pytest.fixture
+def staff_admin(world, client):
+    user = world.users["admin"]
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    return client
+
+
+LEDGER_MODELS = [
+    "organizations.park", "organizations.district", "organizations.grid", "organizations.organization",
+    "organizations.partymember", "enterprises.enterprise", "enterprises.coverage", "enterprises.instructor",
+    "enterprises.instructorassignment",
+]  # fmt: skip
+
+
+def test_every_model_has_an_admin():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert set(LEDGER_MODELS) | {"parkparty.grant"} <= registered
+
+
+@pytest.mark.parametrize("label", LEDGER_MODELS)
+def test_a_park_admin_with_staff_status_opens_every_changelist(staff_admin, label):
+    app, model = label.split(".")
+    assert staff_admin.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
+
+
+def test_the_admin_lists_only_the_users_parks(staff_admin, world):
+    page = staff_admin.get(reverse("admin:enterprises_enterprise_changelist")).content.decode()
+    assert world.enterprise_a.name in page
+    assert world.other_enterprise.name not in page
+    url = reverse("admin:enterprises_enterprise_change", args=[world.other_enterprise.pk])
+    assert staff_admin.get(url).status_code == 302  # Django admin redirects a missing object to the index
+
+
+def test_the_admin_refuses_a_wrong_credit_code_with_a_message_on_the_field(staff_admin, world):
+    code = f.credit_code(31337)
+    wrong = code[:17] + ("0" if code[17] != "0" else "1")
+    response = staff_admin.post(
+        reverse("admin:enterprises_enterprise_add"),
+        {"park": world.park.pk, "name": "错码企业", "credit_code": wrong, "status": "operating",
+         "entered_on": "2024-01-01", "employees": 0, "output_value": "0"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "check character is wrong" in response.content.decode()
+    assert not Enterprise.objects.filter(name="错码企业").exists()
+
+
+def test_grants_are_for_superusers_only(staff_admin):
+    assert staff_admin.get(reverse("admin:parkparty_grant_changelist")).status_code == 403
+
+
+def test_nothing_on_the_ledger_is_deleted_through_the_admin(staff_admin, world):
+    url = reverse("admin:enterprises_enterprise_delete", args=[world.enterprise_a.pk])
+    assert staff_admin.post(url, {"post": "yes"}).status_code == 403
+    assert Enterprise.objects.filter(pk=world.enterprise_a.pk).exists()
