@@ -85,20 +85,20 @@ def _load_scope(user) -> Scope:
     grants = list(
         Grant.objects.filter(user=user).values_list("role", "park_id", "organization__park_id", "organization__path")
     )
-    instructor = getattr(user, "instructor", None) if _has_instructor(user) else None
+    instructor = _instructor_of(user)
     return Scope(
         admin_parks=frozenset(park for role, park, _p, _path in grants if role == Role.PARK_ADMIN),
         viewer_parks=frozenset(park for role, park, _p, _path in grants if role == Role.PARK_VIEWER),
         secretary_orgs=tuple((park, path) for role, _park, park, path in grants if role == Role.SECRETARY),
-        instructor_id=instructor.pk if instructor else None,
-        instructor_park=instructor.park_id if instructor else None,
+        instructor_id=instructor["pk"] if instructor else None,
+        instructor_park=instructor["park_id"] if instructor else None,
     )
 
 
-def _has_instructor(user) -> bool:
+def _instructor_of(user) -> dict | None:
     from enterprises.models import Instructor
 
-    return Instructor.objects.filter(user=user).exists()
+    return Instructor.objects.filter(user=user).values("pk", "park_id").first()
 
 
 @dataclass(frozen=True)
