@@ -25,7 +25,7 @@ EXPECTED = {
 
 def add_rows(world, n: int) -> None:
     """n more of everything in park A, so a per-row query would show as a larger count."""
-    for i in range(n):
+    for _ in range(n):
         district = f.DistrictFactory(park=world.park)
         f.GridFactory(park=world.park, district=district)
         branch = f.OrganizationFactory(park=world.park, parent=world.committee)

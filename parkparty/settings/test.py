@@ -15,5 +15,8 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 AXES_ENABLED = True
+# Unit tests run tasks in-process even when REDIS_URL points at a real Redis; the worker
+# integration tests start a real worker and switch this off themselves.
+CELERY_TASK_ALWAYS_EAGER = True
 # django-axes logs every login at INFO; the suite logs in hundreds of times.
 LOGGING = {"version": 1, "disable_existing_loggers": False, "loggers": {"axes": {"level": "WARNING"}}}
