@@ -31,9 +31,18 @@ class EnterpriseFilter(django_filters.FilterSet):
         field_name="covering_organization_id", lookup_expr="isnull", exclude=True, label=gettext_lazy("covered today")
     )
 
+    needs_own_branch = django_filters.BooleanFilter(
+        method="filter_needs_own_branch", label=gettext_lazy("3 or more full members and no own branch")
+    )
+
     class Meta:
         model = Enterprise
         fields = ["park", "district", "grid", "industry", "status", "above_scale", "above_quota", "covered"]
+
+    def filter_needs_own_branch(self, queryset, name, value):
+        """The ledger finding (a unit with 3 full members should have its own branch), as of today."""
+        finding = selectors.enterprises_needing_own_branch(queryset, timezone.localdate())
+        return finding if value else queryset.exclude(pk__in=finding.values("pk"))
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):

@@ -124,3 +124,19 @@ def test_branches_count_only_committees_general_branches_and_branches(world, as_
     body = stats(as_role("admin"), park=world.park.pk)
     assert body["covered_enterprises"] == 3
     assert body["branches"] == 2
+
+
+def test_the_ledger_finding_lists_enterprises_with_three_full_members_and_no_own_branch(world, as_role):
+    # Enterprise B is covered by a joint branch: three full members there make it a finding.
+    for _ in range(2):
+        f.PartyMemberFactory(organization=world.branch_b, enterprise=world.enterprise_b)
+    # Enterprise A has its own standalone branch: three full members are as they should be.
+    for _ in range(2):
+        f.PartyMemberFactory(organization=world.branch_a, enterprise=world.enterprise_a)
+    # Probationary members do not count.
+    for _ in range(3):
+        f.PartyMemberFactory(
+            organization=world.branch_a, enterprise=world.enterprise_uncovered, status="probationary", full_member_on=None
+        )
+    response = as_role("admin").get("/api/v1/enterprises/", {"needs_own_branch": "true"})
+    assert [row["id"] for row in response.json()["results"]] == [world.enterprise_b.pk]
