@@ -1,0 +1,124 @@
+"""Query forms of the pages (GET): the coverage overview and the enterprise ledger's filters.
+
+Choices come from what the view has already scoped with `access.visible`; a park, district or grid
+outside the user's scope is therefore an invalid choice, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise
+from organizations.models import District, Grid, Park
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; its value is always ISO, whatever the page's language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PlaceChoiceField(forms.ModelChoiceField):
+    """A district or grid; named with its park when the user sees several parks (names repeat across parks)."""
+
+    with_park = False
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.park.name} · {obj.name}" if self.with_park else obj.name
+
+
+def park_choices(parks: list[Park]) -> list[tuple[int, str]]:
+    return [(park.pk, park.name) for park in parks]
+
+
+class ParkForm(forms.Form):
+    """Which of the user's parks a page shows. The parks come as a list the view has already read,
+    so rendering and validating the choice costs no query."""
+
+    park = forms.TypedChoiceField(coerce=int, required=False, label=_("Park"))
+
+    def __init__(self, *args, parks: list[Park], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parks = {park.pk: park for park in parks}
+        self.fields["park"].choices = park_choices(parks)
+
+    def value(self, name: str, default):
+        """The cleaned value of a field, or the default when it was left out or is invalid."""
+        cleaned = getattr(self, "cleaned_data", {})
+        value = cleaned.get(name)
+        return default if value in (None, "") else value
+
+    def chosen_park(self) -> Park | None:
+        """The park asked for, else the first one (None when the user has no park at all)."""
+        chosen = self.parks.get(self.value("park", None))
+        return chosen or next(iter(self.parks.values()), None)
+
+
+class OverviewForm(ParkForm):
+    """Which park, as of which day, grouped by what."""
+
+    GROUPINGS = (("district", _("District")), ("grid", _("Grid")), ("industry", _("Industry")))
+
+    as_of = forms.DateField(required=False, label=_("As of"), widget=DateInput)
+    group_by = forms.ChoiceField(choices=GROUPINGS, required=False, widget=forms.HiddenInput)
+
+
+class LedgerForm(forms.Form):
+    """Search, filters and sort order of the enterprise ledger."""
+
+    SORTS = (
+        ("name", _("Name")),
+        ("-employees", _("Employees, most first")),
+        ("employees", _("Employees, fewest first")),
+        ("-output_value", _("Output value, highest first")),
+        ("output_value", _("Output value, lowest first")),
+        ("-entered_on", _("Entered the park, latest first")),
+        ("entered_on", _("Entered the park, earliest first")),
+    )
+    COVERAGE = (("", _("Covered or not")), ("covered", _("Covered")), ("uncovered", _("Not covered")))
+
+    q = forms.CharField(required=False, max_length=100, label=_("Name or credit code"))
+    park = forms.TypedChoiceField(coerce=int, required=False, label=_("Park"))
+    district = PlaceChoiceField(queryset=District.objects.none(), required=False, label=_("District"))
+    grid = PlaceChoiceField(queryset=Grid.objects.none(), required=False, label=_("Grid"))
+    industry = forms.ChoiceField(required=False, label=_("Industry"))
+    status = forms.ChoiceField(
+        required=False, label=_("Status"), choices=[("", _("Any status")), *Enterprise.Status.choices]
+    )
+    coverage = forms.ChoiceField(required=False, label=_("Coverage"), choices=COVERAGE)
+    above_scale = forms.BooleanField(required=False, label=_("Above designated size only"))
+    above_quota = forms.BooleanField(required=False, label=_("Above quota only"))
+    sort = forms.ChoiceField(required=False, label=_("Sort by"), choices=SORTS)
+
+    def __init__(self, *args, parks: list[Park], districts, grids, industries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["park"].choices = [("", _("All parks")), *park_choices(parks)]
+        self.fields["district"].queryset = districts
+        self.fields["district"].empty_label = _("All districts")
+        self.fields["grid"].queryset = grids
+        self.fields["grid"].empty_label = _("All grids")
+        self.fields["district"].with_park = self.fields["grid"].with_park = len(parks) > 1
+        self.fields["industry"].choices = [("", _("All industries")), *((i, i) for i in industries)]
+
+    def filter(self, enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+        """Apply the valid criteria; an invalid one is reported on the form and left out, not guessed.
+
+        `enterprises` must carry `with_coverage_on`'s annotation for the coverage filter.
+        """
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        if query := data.get("q", "").strip():
+            enterprises = enterprises.filter(Q(name__icontains=query) | Q(credit_code__icontains=query))
+        for name in ("park", "district", "grid", "industry", "status"):
+            if value := data.get(name):
+                enterprises = enterprises.filter(**{name: value})
+        if coverage := data.get("coverage"):
+            enterprises = enterprises.filter(covering_organization_id__isnull=coverage == "uncovered")
+        for flag in ("above_scale", "above_quota"):
+            if data.get(flag):
+                enterprises = enterprises.filter(**{flag: True})
+        return enterprises.order_by(data.get("sort") or "name", "pk")

@@ -1,0 +1,87 @@
+"""Pages of the enterprise ledger (台账): the searchable list and an enterprise's page.
+
+Every queryset starts from `access.visible`: outside the user's scope a row does not exist (404).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from enterprises.forms import LedgerForm
+from enterprises.models import Coverage, Enterprise, InstructorAssignment
+from enterprises.selectors import with_coverage_on
+from organizations.models import District, Grid, Organization, Park, PartyMember
+from organizations.selectors import change_history
+from parkparty import access
+
+PAGE_SIZE = 50
+
+
+@login_required
+def enterprise_list(request):
+    """The ledger: a constant number of queries whatever the page holds (choices, count, one page of rows)."""
+    enterprises = access.visible(request.user, Enterprise)
+    form = _ledger_form(request, enterprises)
+    form.is_valid()  # errors show on the form; the valid criteria still apply
+    page = Paginator(form.filter(_ledger_rows(enterprises)), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filters stay folded (they fill a phone's screen) unless one of them is in use.
+    filtering = any(request.GET.get(name) for name in form.fields if name != "q")
+    context = {"form": form, "page": page, "filtering": filtering}
+    return render(request, "enterprises/enterprise_list.html", context)
+
+
+def _ledger_form(request, enterprises: QuerySet[Enterprise]) -> LedgerForm:
+    user = request.user
+    industries = enterprises.exclude(industry="").order_by("industry").values_list("industry", flat=True).distinct()
+    return LedgerForm(
+        request.GET or None,
+        parks=list(access.visible(user, Park)),
+        districts=access.visible(user, District).select_related("park"),
+        grids=access.visible(user, Grid).select_related("park"),
+        industries=list(industries),
+    )
+
+
+def _ledger_rows(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """Each row with its covering organization today, joined in the same query (no per-row lookups)."""
+    return (
+        with_coverage_on(enterprises, timezone.localdate())
+        .annotate(covering_organization_name=F("coverage_on__organization__name"))
+        .select_related("park", "district", "grid")
+    )
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    user = request.user
+    enterprise = get_object_or_404(access.visible(user, Enterprise).select_related("park", "district", "grid"), pk=pk)
+    coverages = list(
+        access.visible(user, Coverage)
+        .filter(enterprise=enterprise)
+        .select_related("organization")
+        .order_by("-started_on", "pk")
+    )
+    members = access.visible(user, PartyMember).filter(enterprise=enterprise).select_related("organization")
+    context = {
+        "enterprise": enterprise,
+        "coverages": coverages,
+        "openable_organizations": _openable(user, [coverage.organization_id for coverage in coverages]),
+        "assignments": access.visible(user, InstructorAssignment)
+        .filter(enterprise=enterprise)
+        .select_related("instructor")
+        .order_by("-started_on", "pk"),
+        "members": members,
+        "member_count": members.exclude(status=PartyMember.Status.TRANSFERRED_OUT).count(),
+        "show_personal": access.sees_personal_data(user, enterprise.park_id),
+        "history": change_history(enterprise.history.all()),
+    }
+    return render(request, "enterprises/enterprise_detail.html", context)
+
+
+def _openable(user, organization_ids: list[int]) -> set[int]:
+    """Which of these organizations the user may open, so the page links only to pages that exist for them."""
+    return set(access.visible(user, Organization).filter(pk__in=organization_ids).values_list("pk", flat=True))

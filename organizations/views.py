@@ -1,0 +1,116 @@
+"""Pages of the park: the coverage overview, the organization tree and an organization's page.
+
+Every queryset starts from `access.visible` (outside the user's scope a row does not exist: 404), and
+park-wide figures from `access.statistics_parks` (the parks a user reads as a whole).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.forms import OverviewForm, ParkForm
+from enterprises.models import Coverage, active_on
+from enterprises.selectors import coverage_summary, enterprises_in_park_on, enterprises_needing_own_branch
+from organizations.models import Organization, Park, PartyMember
+from organizations.selectors import change_history, member_count, organization_tree_rows
+from parkparty import access
+
+
+@login_required
+def overview(request):
+    """Coverage of one park as of a day; a bad date is a form error and the figures fall back to today.
+
+    Park-wide figures are for those who read the whole park (admins, viewers); a secretary or an
+    instructor gets links to what they may open instead.
+    """
+    today = timezone.localdate()
+    query = request.GET.copy()
+    if not query.get("as_of"):
+        query["as_of"] = today.isoformat()  # so the date field shows the day the figures are for
+    form = OverviewForm(query, parks=list(access.statistics_parks(request.user)))
+    form.is_valid()  # errors show on the page; the valid fields still apply
+    park = form.chosen_park()
+    as_of = form.value("as_of", today)
+    group_by = form.value("group_by", "district")
+    context = {"form": form, "park": park, "as_of": as_of, "group_by": group_by, "groupings": form.GROUPINGS}
+    if park is not None:
+        context.update(_park_figures(request.user, park, as_of, group_by))
+    return render(request, "organizations/overview.html", context)
+
+
+def _park_figures(user, park: Park, as_of: date, group_by: str) -> dict:
+    parks = access.statistics_parks(user).filter(pk=park.pk)
+    summary = coverage_summary(parks=parks, as_of=as_of, group_by=group_by)
+    # The finding lists enterprises by name, so only those the user may open.
+    in_scope = access.visible(user, enterprises_in_park_on(parks, as_of))
+    return {
+        "summary": summary,
+        "members": member_count(parks),
+        "finding": enterprises_needing_own_branch(in_scope, as_of).order_by("name", "pk"),
+        "chart": _chart_data(summary["groups"]),
+    }
+
+
+def _chart_data(groups: list[dict]) -> dict:
+    """What static/js/coverage-chart.js draws: one bar pair per group, labels already translated."""
+    return {
+        "labels": [group["label"] for group in groups],
+        "total": [group["total_enterprises"] for group in groups],
+        "covered": [group["covered_enterprises"] for group in groups],
+        "series": {"total": _("Enterprises"), "covered": _("Covered")},
+    }
+
+
+@login_required
+def organization_tree(request):
+    """The park's organizations in tree order, from one query; a secretary gets their subtree."""
+    form = ParkForm(request.GET or None, parks=list(access.visible(request.user, Park)))
+    form.is_valid()
+    park = form.chosen_park()
+    rows = []
+    if park is not None:
+        organizations = access.visible(request.user, Organization).filter(park=park)
+        rows = list(organization_tree_rows(organizations, timezone.localdate()))
+    _set_levels(rows)
+    return render(request, "organizations/tree.html", {"form": form, "park": park, "rows": rows})
+
+
+def _set_levels(rows: list[Organization]) -> None:
+    """Indent relative to the shallowest row: a secretary's subtree starts at the left edge."""
+    top = min((row.depth for row in rows), default=1)
+    for row in rows:
+        row.level = row.depth - top
+
+
+@login_required
+def organization_detail(request, pk: int):
+    user = request.user
+    organizations = access.visible(user, Organization)
+    organization = get_object_or_404(organizations.select_related("park", "district", "secretary"), pk=pk)
+    today = timezone.localdate()
+    coverages = access.visible(user, Coverage).filter(organization=organization).select_related("enterprise")
+    context = {
+        "organization": organization,
+        "parent": _visible_parent(organizations, organization),
+        "children": organization_tree_rows(
+            organizations.filter(path__startswith=organization.path, depth=organization.depth + 1), today
+        ),
+        "covered_today": coverages.filter(active_on(today)).order_by("enterprise__name", "pk"),
+        "coverage_history": coverages.order_by("-started_on", "enterprise__name", "pk"),
+        "members": access.visible(user, PartyMember).filter(organization=organization).select_related("enterprise"),
+        "show_personal": access.sees_personal_data(user, organization.park_id),
+        "history": change_history(organization.history.all()),
+    }
+    return render(request, "organizations/organization_detail.html", context)
+
+
+def _visible_parent(organizations, organization: Organization) -> Organization | None:
+    """The parent, read through the user's scope: a secretary's own branch shows no parent link."""
+    if organization.depth <= 1:
+        return None
+    return organizations.filter(path=organization.path[: -organization.steplen]).first()
