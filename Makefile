@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench lock install migrate demo clean
+.PHONY: run test lint format bench lock install migrate demo messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,6 @@ migrate: install var
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
 	$(PY) manage.py load_demo
 
 run: demo
@@ -46,6 +45,11 @@ bench: install var
 lock:
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+# Refresh the Chinese catalog after changing strings (needs gettext); commit the .po and .mo.
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=var --ignore=static/vendor
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles
