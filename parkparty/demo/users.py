@@ -36,7 +36,7 @@ def ensure_users(*, password: str) -> list[Login]:
     if branch is not None:
         logins.append(
             _login("demo-secretary", password, [(Role.SECRETARY, None, branch)],
-                   f"secretary of {branch.name} ({dehua.NAME}): that branch's members, meetings and activities")
+                   f"secretary of {branch.name} ({dehua.NAME}): that branch's subtree, its members and the enterprises it covers")
         )  # fmt: skip
     return logins
 
