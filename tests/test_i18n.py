@@ -1,13 +1,9 @@
 """The Chinese catalog: complete, compiled, found by the code, and what the pages and the API say with it.
 
 The catalog lives in locale/zh_Hans/LC_MESSAGES/. After adding or changing a translatable string run
-
-    DEBUG=true .venv/bin/python manage.py makemessages -l zh_Hans --no-location \
-        --ignore='.venv/*' --ignore='var/*' --ignore='static/*' --ignore='tests/*'
-    # translate every new or fuzzy entry in django.po, then
-    DEBUG=true .venv/bin/python manage.py compilemessages -l zh_Hans --ignore=.venv
-
-and commit both django.po and django.mo (a machine without gettext still needs the compiled catalog).
+`make messages` (makemessages -l zh_Hans --no-location, then compilemessages; needs gettext), translate
+every new or fuzzy entry in django.po (and remove the fuzzy flag), run `make messages` again to compile,
+and commit both django.po and django.mo: a machine without gettext still needs the compiled catalog.
 These tests read the files with the standard library only, so they need no gettext either.
 """
 
@@ -15,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,7 +104,9 @@ def placeholders(text: str) -> list[str]:
 # --- what the source asks to translate (the same keywords makemessages gives xgettext) --------------
 
 ROOT = Path(settings.BASE_DIR)
-SKIPPED_DIRS = {".venv", "var", "static", "staticfiles", "node_modules", "tests", ".git", "locale", "__pycache__"}
+# What `make messages` skips (--ignore=.venv --ignore=var --ignore=static/vendor, and hidden directories),
+# plus directories that hold no source of ours.
+SKIPPED_DIRS = {"var", "static", "staticfiles", "node_modules", "locale", "__pycache__"}
 # function → (index of msgctxt or None, index of msgid, index of msgid_plural or None)
 GETTEXT_FUNCTIONS = {
     "_": (None, 0, None),
@@ -160,22 +159,54 @@ def _template_calls(source: str, origin: str):
             break
 
 
-def source_messages() -> dict[tuple[str | None, str], tuple[str | None, str]]:
+def source_messages(root: Path = ROOT) -> dict[tuple[str | None, str], tuple[str | None, str]]:
     """Every translatable string in the project's code and templates → (plural, file)."""
     found = {}
-    for path in sorted(ROOT.rglob("*")):
-        relative = path.relative_to(ROOT)
-        if any(part in SKIPPED_DIRS for part in relative.parts[:-1]) or not path.is_file():
-            continue
-        if path.suffix == ".py":
-            calls = _calls(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
-        elif path.suffix in {".html", ".txt"} and "templates" in relative.parts:
-            calls = _template_calls(path.read_text(encoding="utf-8"), str(path))
-        else:
-            continue
-        for context, msgid, plural in calls:
-            found.setdefault((context, msgid), (plural, str(relative)))
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            path = Path(directory) / name
+            if path.suffix == ".py":
+                calls = _calls(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+            elif path.suffix in {".html", ".txt"}:
+                calls = _template_calls(path.read_text(encoding="utf-8"), str(path))
+            else:
+                continue
+            for context, msgid, plural in calls:
+                found.setdefault((context, msgid), (plural, str(path.relative_to(root))))
     return found
+
+
+def test_the_extractor_finds_what_makemessages_finds(tmp_path):
+    """The source check below is only as good as this extractor: it reads code and templates alike."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(
+        "from django.utils.translation import gettext_lazy as _, ngettext, pgettext\n"
+        "label = _('ledger')\n"
+        "count = ngettext('%(n)s firm', '%(n)s firms', 2)\n"
+        "word = pgettext('person', 'Name')\n"
+        "skipped = _(label)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text(
+        "{% load i18n %}<h1>{% translate 'Overview' %}</h1>"
+        "{% blocktranslate count counter=n %}{{ counter }} member{% plural %}{{ counter }} members"
+        "{% endblocktranslate %}",
+        encoding="utf-8",
+    )
+    for skipped in (".venv", "var", "static"):
+        (tmp_path / skipped).mkdir()
+        (tmp_path / skipped / "x.py").write_text("_('not ours')\n", encoding="utf-8")
+    found = source_messages(tmp_path)
+    assert set(found) == {
+        (None, "ledger"),
+        (None, "%(n)s firm"),
+        ("person", "Name"),
+        (None, "Overview"),
+        (None, "%(counter)s member"),
+    }
+    assert found[(None, "%(counter)s member")][0] == "%(counter)s members"
 
 
 # --- the catalog is complete and well-formed ------------------------------------------------------
@@ -213,18 +244,15 @@ def test_plural_messages_have_the_single_chinese_form():
 def test_translations_keep_every_placeholder():
     _, entries = read_po()
     for entry in entries:
-        for index, text in entry.msgstr.items():
-            source = entry.msgid_plural if entry.msgid_plural is not None and index > 0 else entry.msgid
-            wanted = placeholders(source)
-            if entry.msgid_plural is not None:  # Chinese uses one form for every count: it names the count
-                wanted = sorted(set(placeholders(entry.msgid)) | set(placeholders(entry.msgid_plural)))
-                assert sorted(set(placeholders(text))) == wanted, (entry.msgid, text)
-            else:
-                assert placeholders(text) == wanted, (entry.msgid, text)
+        if entry.msgid_plural is None:
+            assert placeholders(entry.msgstr[0]) == placeholders(entry.msgid), (entry.msgid, entry.msgstr[0])
+        else:  # the one Chinese form serves every count, so it names what either English form names
+            wanted = set(placeholders(entry.msgid)) | set(placeholders(entry.msgid_plural))
+            assert set(placeholders(entry.msgstr[0])) == wanted, (entry.msgid, entry.msgstr[0])
 
 
 def test_translations_are_chinese():
-    """Every translation has a Chinese character, except names that are written in Latin letters."""
+    """Every translation has a Chinese character: an English string copied across is not a translation."""
     _, entries = read_po()
     han = re.compile(r"[\u4e00-\u9fff]")
     latin = [entry.msgid for entry in entries if not all(han.search(text) for text in entry.msgstr.values())]
