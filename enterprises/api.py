@@ -46,9 +46,11 @@ class EnterpriseFilter(django_filters.FilterSet):
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
-    park = ScopedRelatedField(queryset=Park.objects.all())
-    district = ScopedRelatedField(queryset=District.objects.all(), required=False, allow_null=True)
-    grid = ScopedRelatedField(queryset=Grid.objects.all(), required=False, allow_null=True)
+    park = ScopedRelatedField(queryset=Park.objects.all(), label=gettext_lazy("park"))
+    district = ScopedRelatedField(
+        queryset=District.objects.all(), required=False, allow_null=True, label=gettext_lazy("district")
+    )
+    grid = ScopedRelatedField(queryset=Grid.objects.all(), required=False, allow_null=True, label=gettext_lazy("grid"))
     covering_organization = serializers.IntegerField(source="covering_organization_id", read_only=True)
     covering_formation = serializers.CharField(read_only=True)
     has_instructor = serializers.BooleanField(read_only=True)
@@ -126,8 +128,8 @@ class CoverageFilter(django_filters.FilterSet):
 
 
 class CoverageSerializer(serializers.ModelSerializer):
-    enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    enterprise = ScopedRelatedField(queryset=Enterprise.objects.all(), label=gettext_lazy("enterprise"))
+    organization = ScopedRelatedField(queryset=Organization.objects.all(), label=gettext_lazy("organization"))
 
     class Meta:
         model = Coverage

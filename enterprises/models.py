@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkparty.validators import mask_phone, validate_credit_code
@@ -158,7 +159,7 @@ class Instructor(models.Model):
     """党建指导员: sent by the park to guide enterprises; their assignments are work coverage."""
 
     park = models.ForeignKey("organizations.Park", models.PROTECT, related_name="instructors", verbose_name=_("park"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     title = models.CharField(_("title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     user = models.OneToOneField(

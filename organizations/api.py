@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -130,8 +131,10 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class OrganizationCreateSerializer(OrganizationSerializer):
     """On creation the caller names the parent (or the park, for a new root)."""
 
-    parent = ScopedRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
-    park = ScopedRelatedField(queryset=Park.objects.all())
+    parent = ScopedRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True, label=gettext_lazy("parent organization")
+    )
+    park = ScopedRelatedField(queryset=Park.objects.all(), label=gettext_lazy("park"))
 
     class Meta(OrganizationSerializer.Meta):
         read_only_fields = ["depth", "dissolved_on", "secretary"]
@@ -191,9 +194,15 @@ PERSONAL_FIELDS = ("id_number", "phone")
 class MemberSerializer(serializers.ModelSerializer):
     """ID number and phone come masked unless the caller may see them (access.sees_personal_data)."""
 
-    organization = ScopedRelatedField(queryset=Organization.objects.all(), scope=access.member_organizations)
+    organization = ScopedRelatedField(
+        queryset=Organization.objects.all(), scope=access.member_organizations, label=gettext_lazy("organization")
+    )
     enterprise = ScopedRelatedField(
-        queryset=Enterprise.objects.all(), scope=access.visible, required=False, allow_null=True
+        queryset=Enterprise.objects.all(),
+        scope=access.visible,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("enterprise"),
     )
 
     class Meta:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
@@ -175,7 +176,7 @@ class PartyMember(models.Model):
         related_name="members",
         verbose_name=_("enterprise"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROBATIONARY)
     joined_on = models.DateField(_("joined on"))
     full_member_on = models.DateField(_("full member on"), null=True, blank=True)
