@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,7 +83,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 
 def annotated_enterprises(queryset):
-    return selectors.with_coverage_on(queryset, timezone.localdate())
+    return selectors.with_current_coverage(queryset, timezone.localdate())
 
 
 class LeaveSerializer(serializers.Serializer):
@@ -237,23 +237,26 @@ class CoverageStatsSerializer(serializers.Serializer):
 
 
 class CoverageStatsView(APIView):
-    """Coverage of a park (or of every park in the caller's scope) as of a date, computed in SQL."""
+    """Coverage of a park (or of every park in the caller's scope) as of a date, computed in SQL and
+    cached until the ledger next changes."""
 
     @extend_schema(parameters=[CoverageQuerySerializer], responses=CoverageStatsSerializer)
     def get(self, request):
         params = CoverageQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        parks = self._parks(request, params.validated_data.get("park"))
+        park_id = params.validated_data.get("park")
         as_of = params.validated_data.get("as_of") or timezone.localdate()
-        summary = selectors.coverage_summary(parks=parks, as_of=as_of, group_by=params.validated_data.get("group_by"))
-        summary.update(park=params.validated_data.get("park"), as_of=as_of)
-        return Response(CoverageStatsSerializer(summary).data)
+        summary = selectors.cached_coverage_summary(
+            park_ids=self._park_ids(request, park_id), as_of=as_of, group_by=params.validated_data.get("group_by")
+        )
+        return Response(CoverageStatsSerializer({**summary, "park": park_id, "as_of": as_of}).data)
 
-    def _parks(self, request, park_id):
-        if not (access.scope_of(request.user).read_parks or request.user.is_superuser):
+    def _park_ids(self, request, park_id: int | None) -> list[int]:
+        park_ids = access.statistics_park_ids(request.user)
+        if not park_ids and not access.scope_of(request.user).everything:
             raise PermissionDenied(_("Park statistics are for park admins and viewers."))
-        parks = access.statistics_parks(request.user)
         if park_id is None:
-            return parks
-        get_object_or_404(parks, pk=park_id)
-        return parks.filter(pk=park_id)
+            return park_ids
+        if park_id not in park_ids:
+            raise Http404
+        return [park_id]

@@ -108,7 +108,7 @@ class LedgerForm(forms.Form):
     def filter(self, enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
         """Apply the valid criteria; an invalid one is reported on the form and left out, not guessed.
 
-        `enterprises` must carry `with_coverage_on`'s annotation for the coverage filter.
+        `enterprises` must carry `with_current_coverage`'s annotation for the coverage filter.
         """
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         if query := data.get("q", "").strip():

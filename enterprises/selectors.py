@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from enterprises.models import Coverage, Enterprise, InstructorAssignment, active_on
 from organizations.models import Organization, Park, PartyMember
+from parkparty.ledger_cache import cached
 
 GROUPINGS = ("district", "grid", "industry", "formation")
 
@@ -19,6 +20,23 @@ def enterprises_in_park_on(parks: QuerySet[Park], on: date) -> QuerySet[Enterpri
     """Enterprises that were in one of the parks on that date (entered, and not yet moved out or closed)."""
     return Enterprise.objects.filter(park__in=parks, entered_on__lte=on).filter(
         Q(left_on__isnull=True) | Q(left_on__gt=on)
+    )
+
+
+def with_current_coverage(enterprises: QuerySet[Enterprise], on: date) -> QuerySet[Enterprise]:
+    """For lists: the covering organization's id, formation and name, and `has_instructor`, as subqueries.
+
+    A list shows one page: the database evaluates these for the rows it returns, and a count of the
+    list drops them (Django leaves unreferenced annotations out of count()). Aggregates over a whole
+    park use `with_coverage_on`'s join instead.
+    """
+    in_force = Coverage.objects.filter(active_on(on), enterprise=OuterRef("pk"))
+    assignments = InstructorAssignment.objects.filter(active_on(on), enterprise=OuterRef("pk"))
+    return enterprises.annotate(
+        covering_organization_id=Subquery(in_force.values("organization_id")[:1]),
+        covering_formation=Subquery(in_force.values("organization__formation")[:1]),
+        covering_organization_name=Subquery(in_force.values("organization__name")[:1]),
+        has_instructor=Exists(assignments),
     )
 
 
@@ -39,12 +57,15 @@ def with_coverage_on(enterprises: QuerySet[Enterprise], on: date) -> QuerySet[En
 
 def _counts() -> dict:
     covered = Q(covering_formation__isnull=False)
+    is_branch = Q(coverage_on__organization__kind__in=Organization.BRANCH_KINDS)
     return {
         "total_enterprises": Count("pk"),
         "covered_enterprises": Count("pk", filter=covered),
         "standalone_covered": Count("pk", filter=Q(covering_formation=Organization.Formation.STANDALONE)),
         "joint_covered": Count("pk", filter=Q(covering_formation=Organization.Formation.JOINT)),
         "work_covered": Count("pk", filter=~covered & Q(has_instructor=True)),
+        # Committees, general branches and branches covering at least one of these enterprises that day.
+        "branches": Count("covering_organization_id", filter=is_branch, distinct=True),
     }
 
 
@@ -55,29 +76,25 @@ def rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-def covering_branches_on(parks: QuerySet[Park], on: date) -> int:
-    """Committees, general branches and branches that cover at least one enterprise in the parks that day."""
-    return (
-        Coverage.objects.filter(
-            active_on(on),
-            organization__kind__in=Organization.BRANCH_KINDS,
-            enterprise__in=enterprises_in_park_on(parks, on),
-        )
-        .values("organization_id")
-        .distinct()
-        .count()
-    )
-
-
 def coverage_summary(*, parks: QuerySet[Park], as_of: date, group_by: str | None = None) -> dict:
-    """Coverage of the parks' enterprises as of a date: two queries, three with a grouping."""
+    """Coverage of the parks' enterprises as of a date: one query, two with a grouping."""
     enterprises = with_coverage_on(enterprises_in_park_on(parks, as_of), as_of)
     summary = enterprises.aggregate(**_counts())
     summary["coverage_rate"] = rate(summary["covered_enterprises"], summary["total_enterprises"])
-    summary["branches"] = covering_branches_on(parks, as_of)
     if group_by:
         summary["groups"] = coverage_groups(enterprises, group_by)
     return summary
+
+
+def cached_coverage_summary(*, park_ids: list[int], as_of: date, group_by: str | None = None) -> dict:
+    """`coverage_summary`, computed once per ledger version: dashboards poll it far more often than
+    the ledger changes. Costs one query (the version) on a hit."""
+    parts = (",".join(map(str, sorted(park_ids))), as_of.isoformat(), group_by or "")
+    return cached(
+        "coverage",
+        parts,
+        lambda: coverage_summary(parks=Park.objects.filter(pk__in=park_ids), as_of=as_of, group_by=group_by),
+    )
 
 
 def _group_expressions(group_by: str) -> tuple:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from enterprises.forms import LedgerForm
 from enterprises.models import Coverage, Enterprise, InstructorAssignment
-from enterprises.selectors import with_coverage_on
+from enterprises.selectors import with_current_coverage
 from organizations.models import District, Grid, Organization, Park, PartyMember
 from organizations.selectors import change_history
 from parkparty import access
@@ -47,12 +47,8 @@ def _ledger_form(request, enterprises: QuerySet[Enterprise]) -> LedgerForm:
 
 
 def _ledger_rows(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
-    """Each row with its covering organization today, joined in the same query (no per-row lookups)."""
-    return (
-        with_coverage_on(enterprises, timezone.localdate())
-        .annotate(covering_organization_name=F("coverage_on__organization__name"))
-        .select_related("park", "district", "grid")
-    )
+    """Each row with its covering organization today, in the same query (no per-row lookups)."""
+    return with_current_coverage(enterprises, timezone.localdate()).select_related("park", "district", "grid")
 
 
 @login_required

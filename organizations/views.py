@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.forms import OverviewForm, ParkForm
 from enterprises.models import Coverage, active_on
-from enterprises.selectors import coverage_summary, enterprises_in_park_on, enterprises_needing_own_branch
+from enterprises.selectors import cached_coverage_summary, enterprises_in_park_on, enterprises_needing_own_branch
 from organizations.models import Organization, Park, PartyMember
 from organizations.selectors import change_history, member_count, organization_tree_rows
 from parkparty import access
@@ -45,7 +45,7 @@ def overview(request):
 
 def _park_figures(user, park: Park, as_of: date, group_by: str) -> dict:
     parks = access.statistics_parks(user).filter(pk=park.pk)
-    summary = coverage_summary(parks=parks, as_of=as_of, group_by=group_by)
+    summary = cached_coverage_summary(park_ids=[park.pk], as_of=as_of, group_by=group_by)
     # The finding lists enterprises by name, so only those the user may open.
     in_scope = access.visible(user, enterprises_in_park_on(parks, as_of))
     return {

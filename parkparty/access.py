@@ -241,6 +241,16 @@ def statistics_parks(user) -> QuerySet:
     return Park.objects.filter(pk__in=scope.read_parks)
 
 
+def statistics_park_ids(user) -> list[int]:
+    """Ids of `statistics_parks`, read from the scope without a query (but for superusers)."""
+    scope = scope_of(user)
+    if scope.everything:
+        from organizations.models import Park
+
+        return list(Park.objects.values_list("pk", flat=True))
+    return sorted(scope.read_parks)
+
+
 def can_write(user, obj: Model) -> bool:
     return writable(user, type(obj)).filter(pk=obj.pk).exists()
 

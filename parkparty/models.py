@@ -55,3 +55,21 @@ class Grant(models.Model):
             raise ValidationError({"organization": _("A secretary's grant names an organization, not a park.")})
         if self.role != Role.SECRETARY and (self.park_id is None or self.organization_id is not None):
             raise ValidationError({"park": _("An admin's or viewer's grant names a park, not an organization.")})
+
+
+class LedgerVersion(models.Model):
+    """One row whose number grows after every committed change to the ledger.
+
+    Cached figures (coverage statistics) are keyed by it, so a change makes them miss at once, in
+    every process. A counter row, not MAX(history id): ids are taken before commit, and transactions
+    commit out of order, so the largest id can be seen before a smaller one's rows are.
+    """
+
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("ledger version")
+        verbose_name_plural = _("ledger version")
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -12,6 +13,14 @@ from parkparty.models import Role
 from tests import factories as f
 
 pytest_plugins = ["tests.plugins.ci"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures are keyed by the ledger version, which each test's rollback resets: start empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -100,11 +101,14 @@ def test_it_runs_a_constant_number_of_queries_whatever_the_park_size(world, as_r
     client.get(URL, {"park": world.park.pk})  # warm the session and scope caches
 
     def count_queries():
+        cache.clear()  # measure the computation, not a cache hit
         with CaptureQueriesContext(connection) as ctx:
             stats(client, park=world.park.pk, group_by="district")
         return len(ctx.captured_queries)
 
     small = count_queries()
+    # session, user, grants, instructor; the ledger version; the summary; the groups
+    assert small == 7
     branch = world.branch_b
     for _ in range(25):
         enterprise = f.EnterpriseFactory(park=world.park)
@@ -136,7 +140,37 @@ def test_the_ledger_finding_lists_enterprises_with_three_full_members_and_no_own
     # Probationary members do not count.
     for _ in range(3):
         f.PartyMemberFactory(
-            organization=world.branch_a, enterprise=world.enterprise_uncovered, status="probationary", full_member_on=None
+            organization=world.branch_a,
+            enterprise=world.enterprise_uncovered,
+            status="probationary",
+            full_member_on=None,
         )
     response = as_role("admin").get("/api/v1/enterprises/", {"needs_own_branch": "true"})
     assert [row["id"] for row in response.json()["results"]] == [world.enterprise_b.pk]
+
+
+def test_figures_are_served_from_the_cache_until_a_committed_write_changes_the_ledger(
+    world, as_role, django_capture_on_commit_callbacks
+):
+    client = as_role("viewer")
+    assert stats(client, park=world.park.pk)["covered_enterprises"] == 2
+    with CaptureQueriesContext(connection) as cached_call:
+        stats(client, park=world.park.pk)
+    assert not any("enterprises_enterprise" in q["sql"] for q in cached_call.captured_queries)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.coverage_start(enterprise=world.enterprise_uncovered, organization=world.branch_a, on=date(2024, 1, 1))
+    assert stats(client, park=world.park.pk)["covered_enterprises"] == 3
+
+
+def test_a_write_through_the_admin_or_a_bulk_load_also_changes_the_version(world, django_capture_on_commit_callbacks):
+    from parkparty.ledger_cache import bump_ledger_version, ledger_version
+
+    before = ledger_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        world.enterprise_a.employees = 99
+        world.enterprise_a.save()  # any save, not only the services' (the admin saves models directly)
+    assert ledger_version() == before + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_ledger_version()  # what bulk loaders call: bulk_create sends no signals
+    assert ledger_version() == before + 2

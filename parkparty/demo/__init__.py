@@ -15,6 +15,7 @@ from django.db import transaction
 from organizations.models import Park
 from parkparty.demo import dehua, kaihua, quanzhou, yutai
 from parkparty.demo.builder import ParkBuilder
+from parkparty.ledger_cache import bump_ledger_version
 
 PARKS = (dehua, yutai, quanzhou, kaihua)
 # The date each report's figures describe: rosters and ages are drawn relative to it.
@@ -48,6 +49,7 @@ def load_park(spec) -> Loaded:
         builder = ParkBuilder(spec, reference_date=REFERENCE_DATES[spec], transferred_share=TRANSFERRED_SHARE[spec])
         spec.build(builder)
         builder.save()
+        bump_ledger_version()  # bulk_create sends no signals: cached figures must see the new park
     return Loaded(
         spec.CODE,
         spec.NAME,
