@@ -36,11 +36,18 @@ def overview(request):
     form.is_valid()  # errors show on the page; the valid fields still apply
     park = form.chosen_park()
     as_of = form.value("as_of", today)
-    group_by = form.value("group_by", "district")
+    group_by = form.value("group_by", _default_grouping(park))
     context = {"form": form, "park": park, "as_of": as_of, "group_by": group_by, "groupings": form.GROUPINGS}
     if park is not None:
         context.update(_park_figures(request.user, park, as_of, group_by))
     return render(request, "organizations/overview.html", context)
+
+
+def _default_grouping(park: Park | None) -> str:
+    """Districts when the park has them; a park without any opens on industries, not on one "(none)" bar."""
+    if park is not None and not park.districts.exists():
+        return "industry"
+    return "district"
 
 
 def _park_figures(user, park: Park, as_of: date, group_by: str) -> dict:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from enterprises.models import Enterprise
 from organizations.models import Organization, PartyMember
+from parkparty.models import Grant
 from tests import factories as f
 
 # Every request of a logged-in user starts with: the session, the user, their grants, whether they are
@@ -367,3 +368,12 @@ def test_the_organization_page_takes_as_many_queries_for_many_members_and_change
         world.branch_a.save()
     assert PartyMember.objects.filter(organization=world.branch_a).count() == 21
     assert count_queries(client, url) == few
+
+
+def test_a_park_without_districts_opens_its_chart_on_industries(world, client):
+    f.EnterpriseFactory(park=world.other_park, industry="纺织")
+    Grant.objects.create(user=world.users["viewer"], role="park_viewer", park=world.other_park)
+    client.force_login(world.users["viewer"])
+    response = client.get("/", {"park": world.other_park.pk})
+    assert response.context["group_by"] == "industry"
+    assert client.get("/", {"park": world.park.pk}).context["group_by"] == "district"
