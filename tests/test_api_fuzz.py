@@ -1,0 +1,319 @@
+"""Fuzz the REST API from its own OpenAPI schema (/api/schema/) with schemathesis, in-process over WSGI.
+
+Each operation of the schema is one test item (`test_reads` / `test_writes`, one per operation):
+- GET operations run as the park admin's API token (read-only, personal data masked);
+- POST/PUT/PATCH operations run as the park admin's browser session (the `sessionid` cookie; CSRF
+  is waived the way Django's test client waives it), so the write paths and their services run.
+Schemathesis generates valid and invalid inputs (mode "all"; explicit examples and fuzzing for every
+operation, plus the systematic coverage phase for GET operations) and sends them to Django's WSGI
+handler inside pytest-django's test transaction, on the data of the `world` fixture.
+
+Checks that run: schemathesis' default set minus the three in DISABLED_CHECKS, that is
+    not_a_server_error, content_type_conformance, response_schema_conformance (the body of each
+    documented status), response_headers_conformance, ignored_auth (the same request without
+    credentials, or with forged ones, must be refused), unsupported_method, allow_header_conformance,
+    missing_required_header, use_after_free, ensure_resource_availability, object_level_authorization.
+Each test also asserts that no response is a 401, so the credentials cannot silently stop working.
+
+The schema is loaded when this module is imported rather than through
+`schemathesis.pytest.from_fixture`: schemathesis 4.32's lazy loader sets `request.node._nodeid`,
+which pytest 9.2 no longer has (AttributeError). Serving the schema needs no database.
+
+Every 5xx the fuzzer found has a plain regression test at the bottom, marked xfail(strict=True), so
+it turns into a failure the day the bug is fixed; remove the marker and its workaround then.
+
+Deterministic by default (derandomize). To explore locally:
+    API_FUZZ_RANDOM=1 API_FUZZ_EXAMPLES=200 .venv/bin/python -m pytest tests/test_api_fuzz.py
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from decimal import Decimal
+from importlib import import_module
+
+import pytest
+import schemathesis
+from django.conf import settings as django_settings
+from django.core import signals
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections, connection
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from rest_framework.throttling import UserRateThrottle
+
+from enterprises.models import Enterprise
+from organizations.models import District, Grid, Organization, Park, PartyMember
+from parkparty.api_urls import router
+from tests.factories import credit_code, id_number
+
+SCHEMA_URL = "/api/schema/?format=json"
+SessionStore = import_module(django_settings.SESSION_ENGINE).SessionStore
+
+
+class InProcessWSGIHandler(WSGIHandler):
+    """Django's WSGI application as the test client runs it: CSRF is not enforced for session writes."""
+
+    def get_response(self, request):
+        request._dont_enforce_csrf_checks = True
+        return super().get_response(request)
+
+
+APP = InProcessWSGIHandler()
+
+# --- the schema --------------------------------------------------------------------------------------
+
+# Checks switched off, and why. Each needs a schema change in a file this module does not own.
+DISABLED_CHECKS = (
+    # Every operation documents only 200/201. The API also answers 400 (validation; bad filters such
+    # as ?park=0), 401 (no or bad credentials), 403 (token or role may not write), 404 (outside the
+    # scope; ?page=0), 405, 415 and 429. Fix: declare them (a project AutoSchema subclass adding the
+    # error responses to every operation, or @extend_schema(responses=...) per view).
+    "status_code_conformance",
+    # "Schema-valid request rejected" (400): the schema cannot say that a foreign key must exist and
+    # be in the caller's scope, that dates must be in order or that a credit code carries a check
+    # character; without COMPONENT_SPLIT_REQUEST it omits minLength: 1 for required strings, so ""
+    # is schema-valid; and a multipart body cannot carry null.
+    "positive_data_acceptance",
+    # "Schema-violating request accepted": DRF and django-filter are lenient on purpose: an empty
+    # query value means "no filter" (?group_by=, ?status=), an invalid ?page_size= falls back to the
+    # default page size, unknown query parameters are ignored.
+    "negative_data_rejection",
+)
+
+# The served schema says these fields are never null, but an enterprise nobody covers today has
+# `covering_organization: null` and `covering_formation: null` (EnterpriseSerializer declares them
+# without allow_null). They are marked nullable here so that every other response body is still
+# checked; test_enterprise_schema_declares_uncovered_as_nullable flips once enterprises/api.py is
+# fixed, and then this goes.
+KNOWN_NULLABLE = {"Enterprise": ("covering_organization", "covering_formation")}
+
+
+def load_schema(*, coverage_phase: bool) -> schemathesis.schemas.BaseSchema:
+    raw = Client().get(SCHEMA_URL).json()
+    for component, names in KNOWN_NULLABLE.items():
+        for name in names:
+            raw["components"]["schemas"][component]["properties"][name]["nullable"] = True
+    config = schemathesis.Config.from_dict(
+        {
+            "generation": {
+                "mode": "all",
+                # Credentials come from the auth providers below; generated Authorization headers
+                # and sessionid cookies would only turn every request into a 401.
+                "with-security-parameters": False,
+            },
+            "checks": {name: {"enabled": False} for name in DISABLED_CHECKS},
+            "phases": {"coverage": {"enabled": coverage_phase}},
+        }
+    )
+    loaded = schemathesis.openapi.from_dict(raw, config=config)
+    loaded.app = APP
+    return loaded
+
+
+# The coverage phase sends every boundary value of every field: cheap for query strings, but a few
+# hundred requests per write operation (three media types × every body field), which would take this
+# module past a minute. Writes get the examples and fuzzing phases only.
+read_schema = load_schema(coverage_phase=True).include(method="GET")
+write_schema = load_schema(coverage_phase=False).exclude(method="GET")
+
+# --- steering generated input towards real data -------------------------------------------------------
+
+# Foreign keys in paths, query strings and bodies: small generated integers are pointed at real rows
+# (in or out of the caller's scope), so requests reach the serializers and services instead of all
+# stopping at "object does not exist". Large and negative numbers stay as generated.
+REFERENCES = {
+    "park": Park,
+    "district": District,
+    "grid": Grid,
+    "organization": Organization,
+    "parent": Organization,
+    "within": Organization,
+    "enterprise": Enterprise,
+    "secretary": PartyMember,
+}
+PATH_MODELS = {prefix: viewset.queryset.model for prefix, viewset, _basename in router.registry}
+SMALL = 1000
+# Codes with correct check characters, for half of the generated credit codes and ID numbers (those
+# of even length); the other half stays as generated and exercises the 400 for a bad code.
+VALID_CODES = {"credit_code": credit_code, "id_number": id_number}
+SERIAL = itertools.count(900_000)
+
+
+def _as_small_int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit() and len(value) <= 3:
+        value = int(value)
+    return value if isinstance(value, int) and 0 <= value < SMALL else None
+
+
+def _real_row(model, value):
+    number = _as_small_int(value)
+    if number is None:
+        return value
+    ids = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
+    return ids[number % len(ids)] if ids else value
+
+
+def point_at_real_data(case) -> None:
+    prefix = case.operation.path.removeprefix("/api/v1/").split("/", 1)[0]
+    if case.path_parameters and "id" in case.path_parameters and prefix in PATH_MODELS:
+        case.path_parameters["id"] = _real_row(PATH_MODELS[prefix], case.path_parameters["id"])
+    for container in (case.query, case.body):
+        if not isinstance(container, dict):
+            continue
+        for name, model in REFERENCES.items():
+            if name in container:
+                container[name] = _real_row(model, container[name])
+        for name, make in VALID_CODES.items():
+            value = container.get(name)
+            if isinstance(value, str) and value and len(value) % 2 == 0:
+                container[name] = make(next(SERIAL))
+
+
+# Known bug (test_huge_park_filter_is_not_a_server_error): `?park=` beyond 64 bits on these lists is
+# a 500 on SQLite. Such values are dropped so that the fuzzer keeps looking for other bugs; remove
+# this when that test flips.
+HUGE_PARK_BUG = {"/api/v1/coverages/", "/api/v1/members/"}
+
+
+def _beyond_int64(value) -> bool:
+    try:
+        return abs(int(Decimal(str(value)))) >= 2**63
+    except (ArithmeticError, ValueError):
+        return False
+
+
+def avoid_known_bugs(case) -> None:
+    if case.operation.path in HUGE_PARK_BUG and isinstance(case.query, dict) and "park" in case.query:
+        values = case.query["park"] if isinstance(case.query["park"], list) else [case.query["park"]]
+        if any(_beyond_int64(value) for value in values):
+            del case.query["park"]
+
+
+# --- credentials ------------------------------------------------------------------------------------
+
+# The park admin's credentials are fixed strings, because schemathesis asks the auth providers for
+# them while it builds its explicit cases at collection time; the `credentials` fixture makes them
+# valid for each test (the admin's token re-keyed, a logged-in session under a known key).
+ADMIN_TOKEN = "fuzz0admin0token" + "0" * 24
+ADMIN_SESSION = "fuzz0admin0session" + "0" * 14
+
+
+class AdminToken:
+    """Reads: the park admin's API token (a token is read-only, personal data masked)."""
+
+    def get(self, case, context):
+        return ADMIN_TOKEN
+
+    def set(self, case, data, context):
+        case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
+
+
+class AdminSession:
+    """Writes: the park admin's browser session, as the `sessionid` cookie the schema declares."""
+
+    def get(self, case, context):
+        return ADMIN_SESSION
+
+    def set(self, case, data, context):
+        case.cookies = {**(case.cookies or {}), "sessionid": data}
+
+
+@pytest.fixture
+def credentials(world):
+    """Make the admin's fixed credentials valid; keep the test transaction open across requests.
+
+    Django closes "old" connections at the start and end of every request, which inside the test
+    transaction would throw the world away; the test client disconnects the same handlers.
+    The admin makes a few thousand requests here; their throttle history is cleared before and
+    after, so neither this module nor the rest of the suite sees a 429 because of the other.
+    """
+    admin = world.users["admin"]
+    Token.objects.filter(user=admin).delete()
+    Token.objects.create(user=admin, key=ADMIN_TOKEN)
+    client = Client()
+    client.force_login(admin)
+    session = SessionStore(session_key=ADMIN_SESSION)
+    session.save(must_create=True)  # first, while empty: loading an unknown key would discard it
+    session.update(client.session.items())
+    session.save()
+    throttle_key = UserRateThrottle.cache_format % {"scope": "user", "ident": admin.pk}
+    cache.delete(throttle_key)
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+        cache.delete(throttle_key)
+        session.delete()
+
+
+# --- the fuzz tests ---------------------------------------------------------------------------------
+
+FUZZ = settings(
+    max_examples=int(os.environ.get("API_FUZZ_EXAMPLES", "50")),
+    deadline=None,
+    derandomize=not os.environ.get("API_FUZZ_RANDOM"),
+    database=None,
+    suppress_health_check=[
+        # `world` is function-scoped and shared by all examples of one operation, on purpose: they
+        # run against the same data and see each other's writes.
+        HealthCheck.function_scoped_fixture,
+        # Generating bodies for the larger serializers can be slow on a loaded CI machine.
+        HealthCheck.too_slow,
+    ],
+)
+
+
+@FUZZ
+@read_schema.auth.apply(AdminToken, refresh_interval=None)
+@read_schema.parametrize()
+def test_reads(case, credentials):
+    point_at_real_data(case)
+    avoid_known_bugs(case)
+    response = case.call_and_validate()
+    assert response.status_code != 401, "the park admin's token did not reach the API"
+
+
+@FUZZ
+@write_schema.auth.apply(AdminSession, refresh_interval=None)
+@write_schema.parametrize()
+def test_writes(case, credentials):
+    point_at_real_data(case)
+    avoid_known_bugs(case)
+    response = case.call_and_validate()
+    assert response.status_code != 401, "the park admin's session did not reach the API"
+
+
+# --- what the fuzzer found, as plain tests -----------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    connection.vendor == "sqlite",
+    strict=True,
+    raises=OverflowError,
+    reason="BUG: ?park= beyond 64 bits reaches SQLite through a NumberFilter on a foreign key "
+    "(enterprises.api.CoverageFilter.park, organizations.api.MemberFilter.park) and the query raises "
+    "OverflowError (a 500) instead of answering an empty page or a 400",
+)
+@pytest.mark.parametrize("resource", ["coverages", "members"])
+def test_huge_park_filter_is_not_a_server_error(as_role, resource):
+    response = as_role("token").get(f"/api/v1/{resource}/", {"park": str(2**64)})
+    assert response.status_code in (200, 400)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="SCHEMA: EnterpriseSerializer.covering_organization and covering_formation are null for an "
+    "enterprise nobody covers, but the schema declares them non-nullable (no allow_null=True)",
+)
+def test_enterprise_schema_declares_uncovered_as_nullable(db):
+    properties = Client().get(SCHEMA_URL).json()["components"]["schemas"]["Enterprise"]["properties"]
+    assert all(properties[name].get("nullable") for name in KNOWN_NULLABLE["Enterprise"])
