@@ -51,8 +51,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         queryset=District.objects.all(), required=False, allow_null=True, label=gettext_lazy("district")
     )
     grid = ScopedRelatedField(queryset=Grid.objects.all(), required=False, allow_null=True, label=gettext_lazy("grid"))
-    covering_organization = serializers.IntegerField(source="covering_organization_id", read_only=True)
-    covering_formation = serializers.CharField(read_only=True)
+    # Null for an enterprise nobody covers today.
+    covering_organization = serializers.IntegerField(source="covering_organization_id", read_only=True, allow_null=True)
+    covering_formation = serializers.CharField(read_only=True, allow_null=True)
     has_instructor = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -116,7 +117,7 @@ class EnterpriseViewSet(ScopedViewSet):
 
 
 class CoverageFilter(django_filters.FilterSet):
-    park = django_filters.NumberFilter(field_name="enterprise__park")
+    park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=Park.objects.all())
     active_on = django_filters.DateFilter(method="filter_active_on", label=gettext_lazy("in force on"))
 
     class Meta:

@@ -178,7 +178,7 @@ class OrganizationViewSet(ScopedViewSet):
 
 
 class MemberFilter(django_filters.FilterSet):
-    park = django_filters.NumberFilter(field_name="organization__park")
+    park = django_filters.ModelChoiceFilter(field_name="organization__park", queryset=Park.objects.all())
     within = SubtreeFilter(path_field="organization__path", label=_("within organization"))
     status = ChoiceInFilter(choices=PartyMember.Status.choices)
     post = ChoiceInFilter(choices=PartyMember.Post.choices)

@@ -10,3 +10,6 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("", include("organizations.urls")),
 ]
+
+handler404 = "parkparty.errors.not_found"
+handler500 = "parkparty.errors.server_error"

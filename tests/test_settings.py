@@ -32,3 +32,12 @@ def _redis() -> bool:
     from django.conf import settings
 
     return bool(settings.REDIS_URL)
+
+
+def test_an_unknown_api_url_answers_json_and_a_page_url_html(client, db):
+    api = client.get("/api/v1/enterprises/0.5/")
+    assert (api.status_code, api["Content-Type"]) == (404, "application/json")
+    assert "detail" in api.json()
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")

@@ -1,0 +1,36 @@
+"""OpenAPI: every operation also documents the error answers the API really gives.
+
+drf-spectacular documents only the success code; clients (and the schemathesis test) need to know
+that a bad filter is a 400, no credentials a 401, a token write a 403, a row outside one's scope a
+404, and too many requests a 429 — each with DRF's error body.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+
+# DRF's error bodies: {"detail": "..."} or, for validation, {"field": ["message", ...]}.
+ERROR_BODY = OpenApiTypes.OBJECT
+
+ERRORS = {
+    "400": _('Invalid input: messages by field, e.g. {"credit_code": ["..."]}.'),
+    "401": _("No credentials, or wrong ones."),
+    "403": _("The caller's role may not do this (API tokens are read-only)."),
+    "404": _("Not found, or outside the caller's scope."),
+    "429": _("Too many requests; retry after the number of seconds in Retry-After."),
+}
+WRITE_ERRORS = {"415": _("Unsupported media type: send JSON, a form or multipart.")}
+
+
+class ParkpartyAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        errors = dict(ERRORS)
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors.update(WRITE_ERRORS)
+        for code, description in errors.items():
+            if code not in responses:
+                error = OpenApiResponse(response=ERROR_BODY, description=description)
+                responses[code] = self._get_response_for_code(error, code, direction=direction)
+        return responses
