@@ -113,10 +113,14 @@ class Policy:
     # Read by a secretary or instructor of the park (reference data with nothing personal in it).
     home_park_reads: bool = False
     secretary_writes: bool = False
+    # Instructors write these for the enterprises assigned to them (matters raised on a visit).
+    instructor_writes: bool = False
 
 
 def _policies() -> dict[type[Model], Policy]:
+    from activities.models import Venue
     from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
+    from meetings.models import Attachment, ChairTerm, JointBody, Matter, Meeting, MeetingRule
     from organizations.models import District, Grid, Organization, Park, PartyMember
 
     return {
@@ -130,6 +134,21 @@ def _policies() -> dict[type[Model], Policy]:
         Coverage: Policy(park="enterprise__park", path="organization__path", enterprise="enterprise"),
         Instructor: Policy(park="park"),
         InstructorAssignment: Policy(park="enterprise__park", enterprise="enterprise"),
+        # A secretary logs their subtree's meetings; joint meetings they read when their organization
+        # is a member of the joint body (see _subtree_q), and park admins write those.
+        Meeting: Policy(park="park", path="host__path", secretary_writes=True),
+        Attachment: Policy(park="meeting__park", path="meeting__host__path", secretary_writes=True),
+        Matter: Policy(
+            park="park",
+            path="organization__path",
+            enterprise="enterprise",
+            secretary_writes=True,
+            instructor_writes=True,
+        ),
+        MeetingRule: Policy(park="park", home_park_reads=True),
+        JointBody: Policy(park="park", home_park_reads=True),
+        ChairTerm: Policy(park="joint_body__park", home_park_reads=True),
+        Venue: Policy(park="park", home_park_reads=True),
     }
 
 
@@ -151,10 +170,19 @@ def _as_queryset(model_or_queryset) -> QuerySet:
     return model_or_queryset._default_manager.all()
 
 
-def _subtree_q(model: type[Model], policy: Policy, scope: Scope) -> Q | None:
+def _subtree_q(model: type[Model], policy: Policy, scope: Scope, *, for_write: bool = False) -> Q | None:
     if not (policy.path and scope.secretary_orgs):
         return None
     from enterprises.models import Coverage, Enterprise
+    from meetings.models import Meeting
+
+    if model is Meeting and not for_write:
+        # Joint meetings through a subquery: a joint body has many member organizations.
+        in_subtrees = reduce(or_, (Q(host__path__startswith=path) for _park, path in scope.secretary_orgs))
+        joined = reduce(
+            or_, (Q(joint_body__organizations__path__startswith=path) for _park, path in scope.secretary_orgs)
+        )
+        return in_subtrees | Q(pk__in=Meeting.objects.filter(joined).values("pk"))
 
     if model is Enterprise:
         # Through a subquery, not a join: a join on coverages would repeat enterprises.
@@ -214,7 +242,9 @@ def writable(user, model_or_queryset) -> QuerySet:
     if scope.admin_parks:
         clauses.append(Q(**{f"{policy.park}__in": scope.admin_parks}))
     if policy.secretary_writes:
-        clauses.append(_subtree_q(queryset.model, policy, scope))
+        clauses.append(_subtree_q(queryset.model, policy, scope, for_write=True))
+    if policy.instructor_writes:
+        clauses.append(_instructed_q(policy, scope))
     return _filter(queryset, clauses)
 
 
@@ -258,7 +288,12 @@ def can_write(user, obj: Model) -> bool:
 def may_write_any(user, model: type[Model]) -> bool:
     """Whether the user holds a role that writes this model anywhere (decides 403 before any lookup)."""
     scope = scope_of(user)
-    return scope.is_admin or (policy_for(model).secretary_writes and scope.is_secretary)
+    policy = policy_for(model)
+    return (
+        scope.is_admin
+        or (policy.secretary_writes and scope.is_secretary)
+        or (policy.instructor_writes and scope.is_instructor)
+    )
 
 
 def sees_personal_data(user, park_id: int | None, *, via_token: bool = False) -> bool:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", include("parkparty.api_urls")),
     path("", include("parkparty.health_urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("meetings/", include("meetings.urls")),
     path("", include("organizations.urls")),
 ]
 

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "parkparty",
     "organizations",
     "enterprises",
+    "meetings",
+    "activities",
 ]
 
 MIDDLEWARE = [

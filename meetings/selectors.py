@@ -1,0 +1,232 @@
+"""Reads over meetings and matters shared by the API, pages and reports. Counting runs in SQL.
+
+Compliance: every rule has windows that line up with calendar months (a month, a quarter, a half
+year, a year). Meetings held are counted once per (host, kind, month) in one query; a window's count
+is the sum of its months, so a year of compliance for a whole park costs three queries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from meetings.models import Matter, Meeting, MeetingRule, Period
+from organizations.models import Organization
+from parkparty.dates import local_datetime
+
+MONTHS_IN = {Period.MONTH: 1, Period.QUARTER: 3, Period.HALF_YEAR: 6, Period.YEAR: 12}
+
+# --- windows ---------------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def window_containing(period: str, month: date) -> tuple[date, date]:
+    """[first month, first month after) of the period's window that contains `month`."""
+    size = MONTHS_IN[period]
+    start = date(month.year, (month.month - 1) // size * size + 1, 1)
+    return start, add_months(start, size)
+
+
+def windows_ending_in(month: date) -> dict[str, tuple[date, date]]:
+    """The windows that close with this month: always the month; a quarter in March, June…"""
+    windows = {}
+    for period in MONTHS_IN:
+        start, end = window_containing(period, month)
+        if end == add_months(month, 1):
+            windows[period] = (start, end)
+    return windows
+
+
+def windows_last_closed(today: date) -> dict[str, tuple[date, date]]:
+    """For each period, the latest window that has closed before today: what is overdue now."""
+    this_month = today.replace(day=1)
+    return {period: window_containing(period, add_months(window_containing(period, this_month)[0], -1))
+            for period in MONTHS_IN}  # fmt: skip
+
+
+# --- counting --------------------------------------------------------------------------------------
+
+
+def held_meetings(park_ids: list[int]) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(park_id__in=park_ids, status__in=[Meeting.Status.HELD, Meeting.Status.CONFIRMED])
+
+
+def monthly_counts(park_ids: list[int], start: date, end: date) -> Counter:
+    """Meetings held per (host id, kind, first day of month) in [start, end): one query."""
+    rows = (
+        held_meetings(park_ids)
+        .filter(host__isnull=False, held_at__gte=local_datetime(start), held_at__lt=local_datetime(end))
+        .annotate(month=TruncMonth("held_at"))
+        .values("host_id", "kind", "month")
+        .annotate(n=Count("pk"))
+    )
+    counts: Counter = Counter()
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime):
+            month = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
+        counts[(row["host_id"], row["kind"], month.replace(day=1))] += row["n"]
+    return counts
+
+
+def _count_in(counts: Counter, host_id: int, kind: str, window: tuple[date, date]) -> int:
+    start, end = window
+    total, month = 0, start
+    while month < end:
+        total += counts.get((host_id, kind, month), 0)
+        month = add_months(month, 1)
+    return total
+
+
+# --- compliance ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Requirement:
+    kind: str
+    period: str
+    window: tuple[date, date]
+    required: int
+    held: int
+
+    @property
+    def met(self) -> bool:
+        return self.held >= self.required
+
+
+@dataclass
+class OrganizationCompliance:
+    organization: Organization
+    requirements: list[Requirement] = field(default_factory=list)
+
+    @property
+    def required(self) -> int:
+        return sum(r.required for r in self.requirements)
+
+    @property
+    def held(self) -> int:
+        """Meetings that count towards the requirements (more than required does not make up for a miss)."""
+        return sum(min(r.held, r.required) for r in self.requirements)
+
+    @property
+    def rate(self):
+        from enterprises.selectors import rate
+
+        return rate(self.held, self.required)
+
+
+def _rules_by_park_and_kind(park_ids: list[int], periods) -> dict:
+    rules = defaultdict(list)
+    for rule in MeetingRule.objects.filter(park_id__in=park_ids, period__in=list(periods)):
+        rules[(rule.park_id, rule.organization_kind)].append(rule)
+    return rules
+
+
+def _organizations_active(park_ids: list[int], kinds: set[str], start: date, end: date) -> QuerySet[Organization]:
+    """Organizations of these kinds that existed for the whole window (a branch founded mid-quarter
+    owes that quarter nothing yet)."""
+    return (
+        Organization.objects.filter(park_id__in=park_ids, kind__in=kinds, established_on__lte=start)
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=end))
+        .order_by("path")
+    )
+
+
+def compliance(
+    *, park_ids: list[int], windows: dict[str, tuple[date, date]], organizations: QuerySet | None = None
+) -> list[OrganizationCompliance]:
+    """Required against held, per organization, for the given windows (by period). Three queries."""
+    rules = _rules_by_park_and_kind(park_ids, windows)
+    if not rules or not windows:
+        return []
+    start = min(w[0] for w in windows.values())
+    end = max(w[1] for w in windows.values())
+    kinds = {org_kind for _park, org_kind in rules}
+    candidates = _organizations_active(park_ids, kinds, start, end)
+    if organizations is not None:
+        candidates = candidates.filter(pk__in=organizations.values("pk"))
+    counts = monthly_counts(park_ids, start, end)
+    result = []
+    for organization in candidates:
+        row = OrganizationCompliance(organization)
+        for rule in rules.get((organization.park_id, organization.kind), []):
+            window = windows[rule.period]
+            held = _count_in(counts, organization.pk, rule.kind, window)
+            row.requirements.append(Requirement(rule.kind, rule.period, window, rule.times, held))
+        result.append(row)
+    return result
+
+
+def compliance_for_month(*, park_ids: list[int], month: date, organizations=None) -> list[OrganizationCompliance]:
+    return compliance(park_ids=park_ids, windows=windows_ending_in(month), organizations=organizations)
+
+
+def overdue(*, park_ids: list[int], today: date, organizations=None) -> list[tuple[Organization, Requirement]]:
+    """Requirements of the last closed window of each period that were not met."""
+    rows = compliance(park_ids=park_ids, windows=windows_last_closed(today), organizations=organizations)
+    return [(row.organization, r) for row in rows for r in row.requirements if not r.met]
+
+
+def attendance_rate(meeting: Meeting):
+    """Present ÷ listed for one meeting (members on leave count as listed, not present)."""
+    from enterprises.selectors import rate
+
+    counts = meeting.attendance.aggregate(listed=Count("pk"), present=Count("pk", filter=Q(status="present")))
+    return rate(counts["present"], counts["listed"])
+
+
+# --- matters ---------------------------------------------------------------------------------------
+
+
+def matters_in(park_ids: list[int], since: date | None, until: date | None) -> QuerySet[Matter]:
+    matters = Matter.objects.filter(park_id__in=park_ids)
+    if since:
+        matters = matters.filter(raised_on__gte=since)
+    if until:
+        matters = matters.filter(raised_on__lte=until)
+    return matters
+
+
+def median_days_to_resolve(matters: QuerySet[Matter]) -> float | None:
+    """The median of resolved_on - raised_on over resolved matters, picked in SQL (ORDER BY … OFFSET)."""
+    days = ExpressionWrapper(F("resolved_on") - F("raised_on"), output_field=DurationField())
+    resolved = matters.filter(status=Matter.Status.RESOLVED).annotate(days=days).order_by("days")
+    n = resolved.count()
+    if n == 0:
+        return None
+    middle = list(resolved.values_list("days", flat=True)[(n - 1) // 2 : n // 2 + 1])
+    return sum(_as_days(value) for value in middle) / len(middle)
+
+
+def _as_days(value) -> float:
+    return value.days + value.seconds / 86400 if isinstance(value, timedelta) else value / 86_400_000_000
+
+
+def matter_stats(*, park_ids: list[int], since: date | None = None, until: date | None = None) -> dict:
+    """Raised, resolved and open matters (raised in the range), the median days to resolve, by category."""
+    matters = matters_in(park_ids, since, until)
+    resolved = Q(status=Matter.Status.RESOLVED)
+    still_open = Q(status__in=[Matter.Status.OPEN, Matter.Status.IN_PROGRESS])
+    totals = matters.aggregate(
+        raised=Count("pk"), resolved=Count("pk", filter=resolved), open=Count("pk", filter=still_open)
+    )
+    by_category = (
+        matters.values("category")
+        .annotate(raised=Count("pk"), resolved=Count("pk", filter=resolved), open=Count("pk", filter=still_open))
+        .order_by("category")
+    )
+    labels = dict(Matter.Category.choices)
+    return {
+        **totals,
+        "median_days_to_resolve": median_days_to_resolve(matters),
+        "by_category": [{**row, "label": str(labels.get(row["category"], row["category"]))} for row in by_category],
+    }

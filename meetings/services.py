@@ -1,0 +1,312 @@
+"""Writes about meetings, joint bodies and matters that carry business rules.
+
+API views, pages, the admin and the demo loader call these; each validates everything before it
+writes anything and runs in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import (
+    Attachment,
+    Attendance,
+    ChairTerm,
+    Guest,
+    JointBody,
+    Matter,
+    Meeting,
+    MeetingKind,
+    MeetingRule,
+    Period,
+)
+from organizations.models import Organization, Park, PartyMember
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+# --- who belongs to a meeting ----------------------------------------------------------------------
+
+
+def eligible_members(meeting: Meeting) -> QuerySet[PartyMember]:
+    """Members who may attend, chair or record: the host's subtree (a branch meeting includes its
+    groups), or for a joint meeting the subtrees of the joint body's member organizations."""
+    if meeting.host_id is not None:
+        paths = [meeting.host.path]
+    else:
+        paths = list(meeting.joint_body.organizations.values_list("path", flat=True))
+    if not paths:
+        return PartyMember.objects.none()
+    in_subtrees = Q()
+    for path in paths:
+        in_subtrees |= Q(organization__path__startswith=path)
+    return PartyMember.objects.filter(in_subtrees).exclude(status=PartyMember.Status.TRANSFERRED_OUT)
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    member: PartyMember
+    status: str = Attendance.Status.PRESENT
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class GuestLine:
+    name: str
+    role: str = ""
+    enterprise_id: int | None = None
+
+
+def _meeting_errors(meeting: Meeting, attendance: list[AttendanceLine]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if meeting.status != Meeting.Status.PLANNED and meeting.held_at and meeting.held_at > timezone.now():
+        errors["held_at"] = _("A meeting cannot have been held in the future.")
+    if meeting.status == Meeting.Status.PLANNED and not meeting.scheduled_at:
+        errors["scheduled_at"] = _("Give the time the meeting is planned for.")
+    if meeting.host_id and meeting.host.kind not in _HOSTING_KINDS:
+        errors["host"] = _("Meetings are hosted by party organizations, not by this kind of unit.")
+    eligible = set(eligible_members(meeting).values_list("pk", flat=True))
+    for field in ("chair", "recorder"):
+        person = getattr(meeting, field)
+        if person is not None and person.pk not in eligible:
+            errors[field] = _("The chair and the recorder must be members of the host.")
+    outsiders = [line.member.name for line in attendance if line.member.pk not in eligible]
+    if outsiders:
+        errors["attendance"] = _("Not members of the host: %(names)s.") % {"names": "、".join(outsiders)}
+    if any(line.status == Attendance.Status.ABSENT and not line.reason.strip() for line in attendance):
+        errors.setdefault("attendance", _("Give a reason for every absence."))
+    if len({line.member.pk for line in attendance}) != len(attendance):
+        errors.setdefault("attendance", _("A member is listed twice."))
+    return errors
+
+
+_HOSTING_KINDS = (
+    Organization.Kind.WORKING_COMMITTEE,
+    Organization.Kind.COMMITTEE,
+    Organization.Kind.GENERAL_BRANCH,
+    Organization.Kind.BRANCH,
+    Organization.Kind.GROUP,
+    Organization.Kind.DISTRICT_STATION,
+    Organization.Kind.ALLIANCE,
+)
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    meeting: Meeting,
+    attendance: list[AttendanceLine] | None = None,
+    guests: list[GuestLine] | None = None,
+    reason: str = "",
+) -> Meeting:
+    """Create or change a meeting with its attendance and guests, all or nothing.
+
+    `attendance` / `guests` replace the lists when given. Confirmed minutes are locked: a change needs
+    a `reason`, which the history keeps next to the before and after.
+    """
+    if meeting.pk:
+        _check_unlocked(meeting, reason)
+    meeting.park_id = meeting.host.park_id if meeting.host_id else meeting.joint_body.park_id
+    lines = attendance if attendance is not None else _current_attendance(meeting)
+    errors = _meeting_errors(meeting, lines)
+    if errors:
+        raise ValidationError(errors)
+    meeting.full_clean(exclude=["park"])
+    if reason:
+        meeting._change_reason = reason
+    meeting.save()
+    if attendance is not None:
+        _replace_attendance(meeting, attendance)
+    if guests is not None:
+        meeting.guests.all().delete()
+        Guest.objects.bulk_create([Guest(meeting=meeting, **vars(line)) for line in guests])
+    return meeting
+
+
+def _check_unlocked(meeting: Meeting, reason: str) -> None:
+    stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if stored.status == Meeting.Status.CONFIRMED and not reason.strip():
+        raise ValidationError({"reason": _("The minutes are confirmed: say why they change.")})
+
+
+def _current_attendance(meeting: Meeting) -> list[AttendanceLine]:
+    if not meeting.pk:
+        return []
+    rows = meeting.attendance.select_related("member")
+    return [AttendanceLine(row.member, row.status, row.reason) for row in rows]
+
+
+def _replace_attendance(meeting: Meeting, lines: list[AttendanceLine]) -> None:
+    meeting.attendance.all().delete()
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, member=line.member, status=line.status, reason=line.reason) for line in lines]
+    )
+
+
+@transaction.atomic
+def meeting_confirm(*, meeting: Meeting) -> Meeting:
+    """A park admin confirms held minutes; from then on they are locked."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError({"status": _("Only held meetings can be confirmed.")})
+    meeting.status = Meeting.Status.CONFIRMED
+    meeting._change_reason = _("confirmed")
+    meeting.save(update_fields=["status"])
+    return meeting
+
+
+# --- attachments -----------------------------------------------------------------------------------
+
+# The first bytes of each accepted type: what a file is, whatever its name says.
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+@transaction.atomic
+def attachment_add(*, meeting: Meeting, upload: UploadedFile, actor=None) -> Attachment:
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": _("A file may be at most 10 MB.")})
+    head = upload.read(16)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise ValidationError({"file": _("Only images (JPEG, PNG, WebP) and PDF files can be attached.")})
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        meeting=meeting,
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        original_name=(upload.name or "")[:200],
+        uploaded_by=actor,
+    )
+    attachment.file.save(upload.name or "upload", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+# --- rules -----------------------------------------------------------------------------------------
+
+# DOMAIN.md's 三会一课 and related rules: (kind, organization kind, period, times).
+DEFAULT_RULES = (
+    (MeetingKind.GENERAL_ASSEMBLY, Organization.Kind.BRANCH, Period.QUARTER, 1),
+    (MeetingKind.BRANCH_COMMITTEE, Organization.Kind.BRANCH, Period.MONTH, 1),
+    (MeetingKind.PARTY_LESSON, Organization.Kind.BRANCH, Period.QUARTER, 1),
+    (MeetingKind.THEME_DAY, Organization.Kind.BRANCH, Period.MONTH, 1),
+    (MeetingKind.LIFE_MEETING, Organization.Kind.BRANCH, Period.YEAR, 1),
+    (MeetingKind.DEMOCRATIC_APPRAISAL, Organization.Kind.BRANCH, Period.YEAR, 1),
+    (MeetingKind.GROUP_MEETING, Organization.Kind.GROUP, Period.MONTH, 1),
+)
+
+
+@transaction.atomic
+def rules_install_defaults(*, park: Park) -> int:
+    """Write the default rules the park does not have yet; returns how many were added."""
+    existing = set(park.meeting_rules.values_list("kind", "organization_kind"))
+    rules = [
+        MeetingRule(park=park, kind=kind, organization_kind=org_kind, period=period, times=times)
+        for kind, org_kind, period, times in DEFAULT_RULES
+        if (kind, org_kind) not in existing
+    ]
+    MeetingRule.objects.bulk_create(rules)
+    return len(rules)
+
+
+# --- joint bodies ----------------------------------------------------------------------------------
+
+
+def _term_starts(joint_body: JointBody, year: int) -> list[date]:
+    step = 1 if joint_body.cadence == Period.MONTH else 3
+    return [date(year, month, 1) for month in range(1, 13, step)]
+
+
+@transaction.atomic
+def chair_schedule_generate(*, joint_body: JointBody, year: int) -> list[ChairTerm]:
+    """The year's rotating chairs: the rotation list in order, carrying on from the last chair before
+    the year. Idempotent: terms already in the year are kept, and asking twice changes nothing."""
+    seats = list(joint_body.seats.select_related("enterprise"))
+    if not seats:
+        raise ValidationError({"seats": _("The joint body has no rotation list.")})
+    existing = {term.starts_on: term for term in joint_body.terms.filter(starts_on__year=year)}
+    previous = joint_body.terms.filter(starts_on__lt=date(year, 1, 1)).order_by("-starts_on").first()
+    order = [seat.enterprise_id for seat in seats]
+    index = (
+        (order.index(previous.enterprise_id) + 1) % len(order) if previous and previous.enterprise_id in order else 0
+    )
+    terms = []
+    for starts_on in _term_starts(joint_body, year):
+        term = existing.get(starts_on)
+        if term is None:
+            term = ChairTerm.objects.create(joint_body=joint_body, starts_on=starts_on, enterprise_id=order[index])
+        index = (order.index(term.enterprise_id) + 1) % len(order) if term.enterprise_id in order else index + 1
+        terms.append(term)
+    return terms
+
+
+def chair_on(joint_body: JointBody, on: date) -> ChairTerm | None:
+    """The term in force on a day: the latest that started on or before it."""
+    return joint_body.terms.filter(starts_on__lte=on).order_by("-starts_on").select_related("enterprise").first()
+
+
+# --- matters ---------------------------------------------------------------------------------------
+
+
+def _matter_errors(matter: Matter) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if matter.status in Matter.DONE:
+        if not matter.resolution.strip():
+            errors["resolution"] = _("Say how the matter was resolved or why it was closed.")
+        if not matter.resolved_on:
+            errors["resolved_on"] = _("Give the day the matter was resolved or closed.")
+    elif matter.resolved_on:
+        errors["resolved_on"] = _("An open matter has no resolution date.")
+    if matter.resolved_on and matter.raised_on and matter.resolved_on < matter.raised_on:
+        errors["resolved_on"] = _("A matter cannot be resolved before it was raised.")
+    if matter.raised_on and matter.raised_on > timezone.localdate():
+        errors["raised_on"] = _("A matter cannot be raised in the future.")
+    if matter.source == Matter.Source.MEETING and not matter.meeting_id:
+        errors["meeting"] = _("Name the meeting the matter was raised at.")
+    for field in ("meeting", "organization", "enterprise"):
+        related = getattr(matter, field)
+        if related is not None and related.park_id != matter.park_id:
+            errors[field] = _("This belongs to another park.")
+    return errors
+
+
+@transaction.atomic
+def matter_save(*, matter: Matter) -> Matter:
+    errors = _matter_errors(matter)
+    if errors:
+        raise ValidationError(errors)
+    matter.full_clean()
+    matter.save()
+    return matter
+
+
+def matter_days_to_resolve(matter: Matter) -> int | None:
+    if matter.resolved_on is None:
+        return None
+    return (matter.resolved_on - matter.raised_on).days
