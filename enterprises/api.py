@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +19,7 @@ from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssig
 from organizations.api import ChoiceInFilter
 from organizations.models import District, Grid, Organization, Park
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, via_token
+from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics, via_token
 
 # --- enterprises -----------------------------------------------------------------------------------
 
@@ -248,16 +247,8 @@ class CoverageStatsView(APIView):
         park_id = params.validated_data.get("park")
         as_of = params.validated_data.get("as_of") or timezone.localdate()
         summary = selectors.cached_coverage_summary(
-            park_ids=self._park_ids(request, park_id), as_of=as_of, group_by=params.validated_data.get("group_by")
+            park_ids=park_ids_for_statistics(request, park_id),
+            as_of=as_of,
+            group_by=params.validated_data.get("group_by"),
         )
         return Response(CoverageStatsSerializer({**summary, "park": park_id, "as_of": as_of}).data)
-
-    def _park_ids(self, request, park_id: int | None) -> list[int]:
-        park_ids = access.statistics_park_ids(request.user)
-        if not park_ids and not access.scope_of(request.user).everything:
-            raise PermissionDenied(_("Park statistics are for park admins and viewers."))
-        if park_id is None:
-            return park_ids
-        if park_id not in park_ids:
-            raise Http404
-        return [park_id]

@@ -4,6 +4,7 @@ with their rotating chairs, and the matters (协调事项) raised and resolved."
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,7 @@ class MeetingRule(models.Model):
     kind = models.CharField(_("meeting kind"), max_length=30, choices=MeetingKind.choices)
     organization_kind = models.CharField(_("organization kind"), max_length=20)
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
-    times = models.PositiveSmallIntegerField(_("at least"), default=1)
+    times = models.PositiveSmallIntegerField(_("at least"), default=1, validators=[MinValueValidator(1)])
 
     class Meta:
         ordering = ["park", "organization_kind", "kind"]

@@ -65,8 +65,26 @@ class GuestLine:
     enterprise_id: int | None = None
 
 
+# Meetings of this portal happen in this century; a year 51 is a typing slip (and Asia/Shanghai had no
+# standard offset then, so such a time cannot even be written as RFC 3339).
+EARLIEST_YEAR = 2000
+YEARS_AHEAD = 5
+
+
+def _time_errors(meeting: Meeting) -> dict[str, str]:
+    errors = {}
+    latest = timezone.localdate().year + YEARS_AHEAD
+    for field in ("scheduled_at", "held_at"):
+        moment = getattr(meeting, field)
+        if moment is not None and not EARLIEST_YEAR <= timezone.localtime(moment).year <= latest:
+            errors[field] = _("Give a date between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": latest}
+    return errors
+
+
 def _meeting_errors(meeting: Meeting, attendance: list[AttendanceLine]) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _time_errors(meeting)
+    if errors:
+        return errors
     if meeting.status != Meeting.Status.PLANNED and meeting.held_at and meeting.held_at > timezone.now():
         errors["held_at"] = _("A meeting cannot have been held in the future.")
     if meeting.status == Meeting.Status.PLANNED and not meeting.scheduled_at:

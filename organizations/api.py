@@ -195,7 +195,7 @@ class MemberSerializer(serializers.ModelSerializer):
     """ID number and phone come masked unless the caller may see them (access.sees_personal_data)."""
 
     organization = ScopedRelatedField(
-        queryset=Organization.objects.all(), scope=access.member_organizations, label=gettext_lazy("organization")
+        queryset=Organization.objects.all(), scope=access.organizations_in_charge, label=gettext_lazy("organization")
     )
     enterprise = ScopedRelatedField(
         queryset=Enterprise.objects.all(),

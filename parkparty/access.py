@@ -248,8 +248,9 @@ def writable(user, model_or_queryset) -> QuerySet:
     return _filter(queryset, clauses)
 
 
-def member_organizations(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Organizations the user may put members in: a park admin's parks, a secretary's subtrees."""
+def organizations_in_charge(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Organizations the user works in: a park admin's parks, a secretary's subtrees. Where they may put
+    members, host meetings and raise matters."""
     from organizations.models import Organization
 
     queryset = Organization.objects.all() if queryset is None else queryset
@@ -279,6 +280,12 @@ def statistics_park_ids(user) -> list[int]:
 
         return list(Park.objects.values_list("pk", flat=True))
     return sorted(scope.read_parks)
+
+
+def administers(user, park_id: int) -> bool:
+    """Park admin of this park: confirms minutes, approves, runs the park's schedules."""
+    scope = scope_of(user)
+    return scope.everything or park_id in scope.admin_parks
 
 
 def can_write(user, obj: Model) -> bool:

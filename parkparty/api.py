@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
@@ -19,6 +22,13 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return access.visible(self.request.user, super().get_queryset())
+
+    def perform_create(self, serializer):
+        """The new row must fall inside the caller's write scope; otherwise nothing is kept (403)."""
+        with transaction.atomic():
+            instance = serializer.save()
+            if not access.can_write(self.request.user, instance):
+                raise PermissionDenied()
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -39,3 +49,16 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 def require_write(request, obj) -> None:
     if not access.can_write(request.user, obj):
         raise PermissionDenied()
+
+
+def park_ids_for_statistics(request, park_id: int | None) -> list[int]:
+    """The parks whose statistics the caller reads (403 without any), or the one asked for (404 if
+    outside them)."""
+    park_ids = access.statistics_park_ids(request.user)
+    if not park_ids and not access.scope_of(request.user).everything:
+        raise PermissionDenied(_("Park statistics are for park admins and viewers."))
+    if park_id is None:
+        return park_ids
+    if park_id not in park_ids:
+        raise Http404
+    return [park_id]

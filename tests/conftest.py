@@ -8,7 +8,10 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from meetings import services
+from meetings.models import JointBody, Matter, Meeting, RotationSeat
 from organizations.models import Organization
+from parkparty.dates import local_datetime
 from parkparty.models import Role
 from tests import factories as f
 
@@ -44,6 +47,9 @@ class World:
     token: str
     district: object = None
     grid: object = None
+    meeting_a: object = None
+    matter_a: object = None
+    joint_body: object = None
 
 
 @pytest.fixture
@@ -93,11 +99,33 @@ def world(db) -> World:
     token = Token.objects.create(user=users["admin"]).key
     for node in (committee, branch_a, branch_b):
         node.refresh_from_db()
+    meeting_a, matter_a, joint_body = _meetings_of(park, branch_a, branch_b, member_a, enterprise_a)
     return World(
         park, other_park, committee, branch_a, branch_b, group_a, other_branch,
         enterprise_a, enterprise_b, enterprise_uncovered, other_enterprise,
         member_a, member_b, other_member, instructor, users, token, district, grid,
+        meeting_a, matter_a, joint_body,
     )  # fmt: skip
+
+
+def _meetings_of(park, branch_a, branch_b, member_a, enterprise_a):
+    """Branch A's theme day of May 2024, a matter it raised, a joint body of both branches, the rules."""
+    services.rules_install_defaults(park=park)
+    meeting = services.meeting_save(
+        meeting=Meeting(host=branch_a, kind="theme_day", status="held", topic="主题党日",
+                        held_at=local_datetime(date(2024, 5, 20), 9)),
+        attendance=[services.AttendanceLine(member_a)],
+    )  # fmt: skip
+    matter = services.matter_save(
+        matter=Matter(park=park, source="meeting", meeting=meeting, organization=branch_a, enterprise=enterprise_a,
+                      category="recruitment", title="旺季缺工", raised_on=date(2024, 5, 20))
+    )  # fmt: skip
+    body = JointBody.objects.create(
+        park=park, name="党支部联席会", kind="joint_conference", established_on=date(2018, 1, 1)
+    )
+    body.organizations.add(branch_a, branch_b)
+    RotationSeat.objects.create(joint_body=body, position=1, enterprise=enterprise_a)
+    return meeting, matter, body
 
 
 ROLES = ("admin", "viewer", "secretary_a", "secretary_b", "instructor", "anonymous", "token")

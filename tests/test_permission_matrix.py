@@ -7,10 +7,14 @@ A row outside one's scope does not exist (404); a write one's role does not allo
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from parkparty.dates import local_datetime
 from tests.conftest import ROLES, client_for
 from tests.factories import credit_code
 
@@ -22,6 +26,23 @@ class Route:
     url: Callable
     expected: dict
     data: Callable | None = None
+    format: str = "json"
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def photo(world):
+    return {"file": SimpleUploadedFile("photo.png", PNG, content_type="image/png")}
+
+
+def yesterday() -> str:
+    return local_datetime(timezone.localdate() - timedelta(days=1), 9).isoformat()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 def statuses(admin, viewer, secretary_a, secretary_b, instructor, anonymous, token):
@@ -103,6 +124,48 @@ ROUTES = [
           statuses(200, 200, 403, 403, 403, 401, 200)),
     Route("v1:stats-coverage", "get", lambda w: f"{API}/stats/coverage/?park={w.other_park.pk}",
           statuses(404, 404, 403, 403, 403, 401, 404)),
+    # Meetings: secretaries log and change their subtree's; park admins confirm.
+    Route("v1:meeting-list", "get", lambda w: f"{API}/meetings/", READ_ALL),
+    Route("v1:meeting-detail", "get", lambda w: f"{API}/meetings/{w.meeting_a.pk}/",
+          statuses(200, 200, 200, 404, 404, 401, 200)),
+    Route("v1:meeting-list", "post", lambda w: f"{API}/meetings/", statuses(201, 403, 201, 400, 403, 401, 403),
+          data=lambda w: {"host": w.branch_a.pk, "kind": "party_lesson", "held_at": yesterday(), "topic": "党课",
+                          "attendance": [{"member": w.member_a.pk, "status": "present"}]}),
+    Route("v1:meeting-detail", "patch", lambda w: f"{API}/meetings/{w.meeting_a.pk}/",
+          statuses(200, 403, 200, 404, 403, 401, 403), data=lambda w: {"minutes": "补充记录"}),
+    Route("v1:meeting-confirm", "post", lambda w: f"{API}/meetings/{w.meeting_a.pk}/confirm/",
+          statuses(200, 403, 403, 404, 403, 401, 403)),
+    Route("v1:meeting-attachments", "post", lambda w: f"{API}/meetings/{w.meeting_a.pk}/attachments/",
+          statuses(201, 403, 201, 404, 403, 401, 403), data=photo, format="multipart"),
+    Route("v1:meeting-rule-list", "get", lambda w: f"{API}/meeting-rules/", READ_ALL),
+    Route("v1:meeting-rule-detail", "get", lambda w: f"{API}/meeting-rules/{w.park.meeting_rules.first().pk}/",
+          READ_ALL),
+    Route("v1:meeting-rule-list", "post", lambda w: f"{API}/meeting-rules/", ADMIN_WRITES,
+          data=lambda w: {"park": w.park.pk, "kind": "forum", "organization_kind": "branch", "period": "year",
+                          "times": 1}),
+    Route("v1:meeting-rule-detail", "patch", lambda w: f"{API}/meeting-rules/{w.park.meeting_rules.first().pk}/",
+          statuses(200, 403, 403, 403, 403, 401, 403), data=lambda w: {"times": 2}),
+    # Joint bodies and their rotating chairs: read by everyone of the park, scheduled by park admins.
+    Route("v1:joint-body-list", "get", lambda w: f"{API}/joint-bodies/", READ_ALL),
+    Route("v1:joint-body-detail", "get", lambda w: f"{API}/joint-bodies/{w.joint_body.pk}/", READ_ALL),
+    Route("v1:joint-body-schedule", "post", lambda w: f"{API}/joint-bodies/{w.joint_body.pk}/schedule/",
+          statuses(200, 403, 403, 403, 403, 401, 403), data=lambda w: {"year": 2024}),
+    # Matters: secretaries for their subtree, instructors for their assigned enterprises.
+    Route("v1:matter-list", "get", lambda w: f"{API}/matters/", READ_ALL),
+    Route("v1:matter-detail", "get", lambda w: f"{API}/matters/{w.matter_a.pk}/",
+          statuses(200, 200, 200, 404, 404, 401, 200)),
+    Route("v1:matter-list", "post", lambda w: f"{API}/matters/", statuses(201, 403, 201, 400, 400, 401, 403),
+          data=lambda w: {"park": w.park.pk, "source": "visit", "organization": w.branch_a.pk,
+                          "enterprise": w.enterprise_a.pk, "category": "policy", "title": "政策咨询",
+                          "raised_on": "2024-06-01"}),
+    Route("v1:matter-detail", "patch", lambda w: f"{API}/matters/{w.matter_a.pk}/",
+          statuses(200, 403, 200, 404, 404, 401, 403), data=lambda w: {"status": "in_progress"}),
+    Route("v1:stats-meetings", "get", lambda w: f"{API}/stats/meetings/?park={w.park.pk}&period=2024-05",
+          statuses(200, 200, 403, 403, 403, 401, 200)),
+    Route("v1:stats-meetings", "get", lambda w: f"{API}/stats/meetings/?park={w.other_park.pk}&period=2024-05",
+          statuses(404, 404, 403, 403, 403, 401, 404)),
+    Route("v1:stats-matters", "get", lambda w: f"{API}/stats/matters/?park={w.park.pk}",
+          statuses(200, 200, 403, 403, 403, 401, 200)),
     # Pages take the session only: a token (or nobody) is sent to the login page.
     Route("login", "get", lambda w: "/accounts/login/", statuses(200, 200, 200, 200, 200, 200, 200)),
     Route("overview", "get", lambda w: "/", PAGE_READ_ALL),
@@ -133,7 +196,7 @@ CASES = [
 def test_route_answers_each_role_as_the_access_model_says(world, route, role):
     client = client_for(world, role)
     data = route.data(world) if route.data else None
-    response = getattr(client, route.method)(route.url(world), data=data, format="json")
+    response = getattr(client, route.method)(route.url(world), data=data, format=route.format)
     assert response.status_code == route.expected[role], response.content[:300]
 
 

@@ -163,6 +163,12 @@ SPECTACULAR_SETTINGS = {
     # Separate request and response components: required strings then carry minLength 1, and
     # read-only fields stay out of request bodies.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "organizations.models.Organization.Kind",
+        "MeetingKindEnum": "meetings.models.MeetingKind",
+        "JointBodyKindEnum": "meetings.models.JointBody.Kind",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"

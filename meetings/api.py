@@ -1,0 +1,485 @@
+"""API for meetings (with nested attendance and guests), attachments, rules, joint bodies and matters,
+and the meeting and matter statistics."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import django_filters
+from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from activities.models import Venue
+from enterprises.models import Enterprise
+from enterprises.selectors import rate
+from meetings import selectors, services
+from meetings.models import Attachment, Attendance, ChairTerm, JointBody, Matter, Meeting, MeetingKind, MeetingRule
+from organizations.api import ChoiceInFilter, SubtreeFilter
+from organizations.models import Organization, Park, PartyMember
+from parkparty import access
+from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+
+# --- meetings --------------------------------------------------------------------------------------
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    member = ScopedRelatedField(queryset=PartyMember.objects.all(), scope=access.visible, label=gettext_lazy("member"))
+    member_name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["member", "member_name", "status", "reason"]
+
+
+class GuestSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    role = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    enterprise = ScopedRelatedField(
+        queryset=Enterprise.objects.all(), scope=access.visible, required=False, allow_null=True, default=None
+    )
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "content_type", "size", "original_name", "uploaded_at", "url"]
+
+    def get_url(self, attachment) -> str:
+        return self.context["request"].build_absolute_uri(reverse("meeting-attachment", args=[attachment.pk]))
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    host = ScopedRelatedField(
+        queryset=Organization.objects.all(),
+        scope=access.organizations_in_charge,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("host organization"),
+    )
+    joint_body = ScopedRelatedField(
+        queryset=JointBody.objects.all(), required=False, allow_null=True, label=gettext_lazy("joint body")
+    )
+    venue = ScopedRelatedField(
+        queryset=Venue.objects.all(), scope=access.visible, required=False, allow_null=True, label=gettext_lazy("venue")
+    )
+    chair = ScopedRelatedField(
+        queryset=PartyMember.objects.all(),
+        scope=access.visible,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("chair"),
+    )
+    recorder = ScopedRelatedField(
+        queryset=PartyMember.objects.all(), scope=access.visible, required=False, allow_null=True
+    )
+    status = serializers.ChoiceField(choices=Meeting.Status.choices, required=False)
+    attendance = AttendanceSerializer(many=True, required=False)
+    guests = GuestSerializer(many=True, required=False)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    attendance_rate = serializers.SerializerMethodField()
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, help_text=_("Why confirmed minutes change (required then).")
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id", "park", "host", "joint_body", "kind", "status", "scheduled_at", "held_at", "place", "venue",
+            "chair", "recorder", "topic", "minutes", "decisions", "attendance", "attendance_rate", "guests",
+            "attachments", "reason",
+        ]  # fmt: skip
+        read_only_fields = ["park"]
+
+    def get_attendance_rate(self, meeting) -> str | None:
+        rows = meeting.attendance.all()  # prefetched
+        value = rate(sum(1 for row in rows if row.status == Attendance.Status.PRESENT), len(rows))
+        return None if value is None else str(value)
+
+    def validate_status(self, value: str) -> str:
+        current = getattr(self.instance, "status", None)
+        if value == Meeting.Status.CONFIRMED and current != Meeting.Status.CONFIRMED:
+            raise serializers.ValidationError(_("A park admin confirms minutes with the confirm action."))
+        if current == Meeting.Status.CONFIRMED and value != Meeting.Status.CONFIRMED:
+            raise serializers.ValidationError(_("Confirmed minutes stay confirmed."))
+        return value
+
+    def validate(self, attrs):
+        host = attrs.get("host", getattr(self.instance, "host", None))
+        joint_body = attrs.get("joint_body", getattr(self.instance, "joint_body", None))
+        if bool(host) == bool(joint_body):
+            raise serializers.ValidationError({"host": _("Name either a host organization or a joint body.")})
+        return attrs
+
+    def _save(self, meeting: Meeting, validated_data: dict) -> Meeting:
+        attendance = validated_data.pop("attendance", None)
+        guests = validated_data.pop("guests", None)
+        reason = validated_data.pop("reason", "")
+        for name, value in validated_data.items():
+            setattr(meeting, name, value)
+        if meeting.created_by_id is None:
+            meeting.created_by = self.context["request"].user
+        return services.meeting_save(
+            meeting=meeting,
+            attendance=None if attendance is None else [services.AttendanceLine(**row) for row in attendance],
+            guests=None if guests is None else [_guest_line(row) for row in guests],
+            reason=reason,
+        )
+
+    def create(self, validated_data):
+        validated_data.setdefault("status", Meeting.Status.HELD)
+        return self._save(Meeting(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+
+def _guest_line(row: dict) -> services.GuestLine:
+    enterprise = row.get("enterprise")
+    return services.GuestLine(
+        name=row["name"], role=row.get("role", ""), enterprise_id=enterprise.pk if enterprise else None
+    )
+
+
+class MeetingFilter(django_filters.FilterSet):
+    park = django_filters.ModelChoiceFilter(queryset=Park.objects.all())
+    kind = ChoiceInFilter(choices=MeetingKind.choices)
+    status = ChoiceInFilter(choices=Meeting.Status.choices)
+    within = SubtreeFilter(path_field="host__path", label=gettext_lazy("within organization"))
+    held_after = django_filters.DateFilter(field_name="held_at", lookup_expr="date__gte")
+    held_before = django_filters.DateFilter(field_name="held_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Meeting
+        fields = ["park", "host", "joint_body", "kind", "status", "within", "held_after", "held_before"]
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class MeetingViewSet(ScopedViewSet):
+    """Meetings with attendance and guests. Secretaries log their subtree's; park admins confirm."""
+
+    queryset = Meeting.objects.select_related("host", "joint_body").prefetch_related(
+        Prefetch("attendance", queryset=Attendance.objects.select_related("member")), "guests", "attachments"
+    )
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    ordering_fields = ["held_at", "scheduled_at", "kind"]
+    ordering = ["-held_at", "-pk"]
+    search_fields = ["topic"]
+
+    @extend_schema(request=None, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        meeting = self.get_object()
+        if not access.administers(request.user, meeting.park_id):
+            raise PermissionDenied(_("Only a park admin confirms minutes."))
+        services.meeting_confirm(meeting=meeting)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(request={"multipart/form-data": UploadSerializer}, responses={201: AttachmentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        meeting = self.get_object()
+        params = UploadSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        with transaction.atomic():
+            attachment = services.attachment_add(
+                meeting=meeting, upload=params.validated_data["file"], actor=request.user
+            )
+        return Response(AttachmentSerializer(attachment, context=self.get_serializer_context()).data, status=201)
+
+
+# --- rules -----------------------------------------------------------------------------------------
+
+
+class MeetingRuleSerializer(serializers.ModelSerializer):
+    park = ScopedRelatedField(queryset=Park.objects.all(), label=gettext_lazy("park"))
+    organization_kind = serializers.ChoiceField(choices=Organization.Kind.choices)
+
+    class Meta:
+        model = MeetingRule
+        fields = ["id", "park", "kind", "organization_kind", "period", "times"]
+
+
+class MeetingRuleViewSet(ScopedViewSet):
+    """The minimum frequencies the compliance figures hold organizations to; park admins edit them."""
+
+    queryset = MeetingRule.objects.all()
+    serializer_class = MeetingRuleSerializer
+    filterset_fields = ["park", "kind", "organization_kind", "period"]
+    ordering = ["park", "organization_kind", "kind"]
+    ordering_fields = ["kind", "organization_kind"]
+
+
+# --- joint bodies ----------------------------------------------------------------------------------
+
+
+class ChairTermSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = ChairTerm
+        fields = ["starts_on", "enterprise", "enterprise_name"]
+
+
+class JointBodySerializer(serializers.ModelSerializer):
+    rotation = serializers.SerializerMethodField()
+    schedule = serializers.SerializerMethodField()
+    current_chair = serializers.SerializerMethodField()
+    next_chair = serializers.SerializerMethodField()
+
+    class Meta:
+        model = JointBody
+        fields = [
+            "id", "park", "name", "kind", "cadence", "established_on", "organizations", "enterprises",
+            "rotation", "schedule", "current_chair", "next_chair",
+        ]  # fmt: skip
+
+    def get_rotation(self, body) -> list[int]:
+        return [seat.enterprise_id for seat in body.seats.all()]
+
+    def _terms(self, body) -> list[ChairTerm]:
+        return sorted(body.terms.all(), key=lambda term: term.starts_on)  # prefetched
+
+    def get_schedule(self, body) -> list[dict]:
+        year = timezone.localdate().year
+        return ChairTermSerializer([t for t in self._terms(body) if t.starts_on.year == year], many=True).data
+
+    def _term_on(self, body, on: date) -> dict | None:
+        started = [term for term in self._terms(body) if term.starts_on <= on]
+        return ChairTermSerializer(started[-1]).data if started else None
+
+    def get_current_chair(self, body) -> dict | None:
+        return self._term_on(body, timezone.localdate())
+
+    def get_next_chair(self, body) -> dict | None:
+        today = timezone.localdate()
+        upcoming = [term for term in self._terms(body) if term.starts_on > today]
+        return ChairTermSerializer(upcoming[0]).data if upcoming else None
+
+
+class YearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class JointBodyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Joint bodies with their rotation list and rotating chairs; park admins generate a year's schedule."""
+
+    serializer_class = JointBodySerializer
+    filterset_fields = ["park", "kind"]
+    ordering_fields = ["name"]
+    queryset = JointBody.objects.prefetch_related(
+        "organizations",
+        "enterprises",
+        "seats",
+        Prefetch("terms", queryset=ChairTerm.objects.select_related("enterprise")),
+    )
+
+    def get_queryset(self):
+        return access.visible(self.request.user, super().get_queryset())
+
+    @extend_schema(request=YearSerializer, responses=JointBodySerializer)
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, pk=None):
+        body = self.get_object()
+        if not access.administers(request.user, body.park_id):
+            raise PermissionDenied(_("Only a park admin sets the rotating chairs."))
+        params = YearSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.chair_schedule_generate(joint_body=body, year=params.validated_data["year"])
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+# --- matters ---------------------------------------------------------------------------------------
+
+
+class MatterSerializer(serializers.ModelSerializer):
+    park = ScopedRelatedField(queryset=Park.objects.all(), scope=access.visible, label=gettext_lazy("park"))
+    organization = ScopedRelatedField(
+        queryset=Organization.objects.all(),
+        scope=access.organizations_in_charge,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("organization"),
+    )
+    enterprise = ScopedRelatedField(
+        queryset=Enterprise.objects.all(),
+        scope=access.visible,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("enterprise"),
+    )
+    meeting = ScopedRelatedField(
+        queryset=Meeting.objects.all(),
+        scope=access.visible,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("meeting"),
+    )
+    days_to_resolve = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Matter
+        fields = [
+            "id", "park", "source", "meeting", "organization", "enterprise", "category", "title", "description",
+            "raised_on", "assignee", "due_on", "status", "resolution", "resolved_on", "days_to_resolve",
+        ]  # fmt: skip
+
+    def get_days_to_resolve(self, matter) -> int | None:
+        return services.matter_days_to_resolve(matter)
+
+    def create(self, validated_data):
+        return services.matter_save(matter=Matter(raised_by=self.context["request"].user, **validated_data))
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return services.matter_save(matter=instance)
+
+
+class MatterFilter(django_filters.FilterSet):
+    park = django_filters.ModelChoiceFilter(queryset=Park.objects.all())
+    status = ChoiceInFilter(choices=Matter.Status.choices)
+    category = ChoiceInFilter(choices=Matter.Category.choices)
+    source = ChoiceInFilter(choices=Matter.Source.choices)
+    raised_after = django_filters.DateFilter(field_name="raised_on", lookup_expr="gte")
+    raised_before = django_filters.DateFilter(field_name="raised_on", lookup_expr="lte")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("past its due date"))
+
+    class Meta:
+        model = Matter
+        fields = ["park", "status", "category", "source", "enterprise", "organization", "meeting"]
+
+    def filter_overdue(self, queryset, name, value):
+        late = queryset.filter(due_on__lt=timezone.localdate()).exclude(status__in=Matter.DONE)
+        return late if value else queryset.exclude(pk__in=late.values("pk"))
+
+
+class MatterViewSet(ScopedViewSet):
+    queryset = Matter.objects.all()
+    serializer_class = MatterSerializer
+    filterset_class = MatterFilter
+    ordering_fields = ["raised_on", "due_on", "resolved_on", "status"]
+    ordering = ["-raised_on", "-pk"]
+    search_fields = ["title", "description"]
+
+
+# --- statistics ------------------------------------------------------------------------------------
+
+
+class MonthField(serializers.CharField):
+    """`YYYY-MM`, not after the current month."""
+
+    def to_internal_value(self, data) -> date:
+        text = super().to_internal_value(data)
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+            raise serializers.ValidationError(_("Give the month as YYYY-MM."))
+        month = date(int(text[:4]), int(text[5:]), 1)
+        if month > timezone.localdate().replace(day=1):
+            raise serializers.ValidationError(_("This month has not begun yet."))
+        return month
+
+
+class MeetingStatsQuery(serializers.Serializer):
+    park = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    period = MonthField()
+
+
+class OrganizationComplianceSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(source="organization.pk")
+    name = serializers.CharField(source="organization.name")
+    kind = serializers.CharField(source="organization.kind")
+    required = serializers.IntegerField()
+    held = serializers.IntegerField()
+    compliance_rate = serializers.DecimalField(source="rate", max_digits=5, decimal_places=4, allow_null=True)
+
+
+class MeetingStatsSerializer(serializers.Serializer):
+    park = serializers.IntegerField(allow_null=True)
+    period = serializers.CharField()
+    required = serializers.IntegerField()
+    held = serializers.IntegerField()
+    compliance_rate = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    branches = OrganizationComplianceSerializer(many=True)
+
+
+class MeetingStatsView(APIView):
+    """三会一课 compliance for the requirements that close in a month: required against held per
+    organization (held counts up to what was required)."""
+
+    @extend_schema(parameters=[MeetingStatsQuery], responses=MeetingStatsSerializer)
+    def get(self, request):
+        params = MeetingStatsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        park_id, month = params.validated_data.get("park"), params.validated_data["period"]
+        rows = selectors.compliance_for_month(park_ids=park_ids_for_statistics(request, park_id), month=month)
+        required, held = sum(r.required for r in rows), sum(r.held for r in rows)
+        body = {
+            "park": park_id,
+            "period": f"{month:%Y-%m}",
+            "required": required,
+            "held": held,
+            "compliance_rate": rate(held, required),
+            "branches": rows,
+        }
+        return Response(MeetingStatsSerializer(body).data)
+
+
+class MatterStatsQuery(serializers.Serializer):
+    park = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("since") and attrs.get("until") and attrs["since"] > attrs["until"]:
+            raise serializers.ValidationError({"until": _("The end of the range comes before its start.")})
+        return attrs
+
+
+class CategoryCountSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    label = serializers.CharField()
+    raised = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    open = serializers.IntegerField()
+
+
+class MatterStatsSerializer(serializers.Serializer):
+    park = serializers.IntegerField(allow_null=True)
+    since = serializers.DateField(allow_null=True)
+    until = serializers.DateField(allow_null=True)
+    raised = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    open = serializers.IntegerField()
+    median_days_to_resolve = serializers.FloatField(allow_null=True)
+    by_category = CategoryCountSerializer(many=True)
+
+
+class MatterStatsView(APIView):
+    """Matters raised in a date range: how many were resolved, how many are open, how fast."""
+
+    @extend_schema(parameters=[MatterStatsQuery], responses=MatterStatsSerializer)
+    def get(self, request):
+        params = MatterStatsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        park_ids = park_ids_for_statistics(request, data.get("park"))
+        stats = selectors.matter_stats(park_ids=park_ids, since=data.get("since"), until=data.get("until"))
+        body = {**stats, "park": data.get("park"), "since": data.get("since"), "until": data.get("until")}
+        return Response(MatterStatsSerializer(body).data)
