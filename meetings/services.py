@@ -292,7 +292,8 @@ def chair_on(joint_body: JointBody, on: date) -> ChairTerm | None:
 # --- matters ---------------------------------------------------------------------------------------
 
 
-def _matter_errors(matter: Matter) -> dict[str, str]:
+def matter_errors(matter: Matter) -> dict[str, str]:
+    """Every reason this matter cannot stand, keyed by field; empty when it is fine."""
     errors: dict[str, str] = {}
     if matter.status in Matter.DONE:
         if not matter.resolution.strip():
@@ -316,7 +317,7 @@ def _matter_errors(matter: Matter) -> dict[str, str]:
 
 @transaction.atomic
 def matter_save(*, matter: Matter) -> Matter:
-    errors = _matter_errors(matter)
+    errors = matter_errors(matter)
     if errors:
         raise ValidationError(errors)
     matter.full_clean()

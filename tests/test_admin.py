@@ -20,7 +20,8 @@ def staff_admin(world, client):
 LEDGER_MODELS = [
     "organizations.park", "organizations.district", "organizations.grid", "organizations.organization",
     "organizations.partymember", "enterprises.enterprise", "enterprises.coverage", "enterprises.instructor",
-    "enterprises.instructorassignment",
+    "enterprises.instructorassignment", "meetings.meeting", "meetings.meetingrule", "meetings.jointbody",
+    "meetings.chairterm", "meetings.matter", "activities.venue",
 ]  # fmt: skip
 
 
@@ -65,3 +66,18 @@ def test_nothing_on_the_ledger_is_deleted_through_the_admin(staff_admin, world):
     url = reverse("admin:enterprises_enterprise_delete", args=[world.enterprise_a.pk])
     assert staff_admin.post(url, {"post": "yes"}).status_code == 403
     assert Enterprise.objects.filter(pk=world.enterprise_a.pk).exists()
+
+
+def test_the_admin_refuses_a_matter_resolved_without_a_resolution(staff_admin, world):
+    url = reverse("admin:meetings_matter_change", args=[world.matter_a.pk])
+    response = staff_admin.post(
+        url,
+        {"park": world.park.pk, "source": "meeting", "meeting": world.meeting_a.pk, "category": "recruitment",
+         "title": world.matter_a.title, "raised_on": "2024-05-20", "status": "resolved", "resolved_on": "2024-05-25",
+         "resolution": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Say how the matter was resolved" in response.content.decode()
+    world.matter_a.refresh_from_db()
+    assert world.matter_a.status == "open"
