@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from organizations.models import Park
-from parkparty.demo import dehua, kaihua, quanzhou, yutai
+from parkparty.demo import dehua, kaihua, meeting_plans, quanzhou, yutai
 from parkparty.demo.builder import ParkBuilder
 from parkparty.ledger_cache import bump_ledger_version
 
@@ -37,6 +37,8 @@ class Loaded:
     enterprises: int = 0
     organizations: int = 0
     members: int = 0
+    meetings: int = 0
+    matters: int = 0
     seconds: float = 0.0
 
 
@@ -49,6 +51,8 @@ def load_park(spec) -> Loaded:
         builder = ParkBuilder(spec, reference_date=REFERENCE_DATES[spec], transferred_share=TRANSFERRED_SHARE[spec])
         spec.build(builder)
         builder.save()
+        # Meetings, joint bodies and matters (parkparty/demo/meetings.py): after the ledger they refer to.
+        written = meeting_plans.plan(spec, builder, reference_date=REFERENCE_DATES[spec])
         bump_ledger_version()  # bulk_create sends no signals: cached figures must see the new park
     return Loaded(
         spec.CODE,
@@ -57,5 +61,7 @@ def load_park(spec) -> Loaded:
         enterprises=len(builder.enterprises),
         organizations=len(builder.organizations),
         members=len(builder.members),
+        meetings=written.meetings,
+        matters=written.matters,
         seconds=time.perf_counter() - started,
     )
