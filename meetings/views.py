@@ -91,7 +91,7 @@ def _safe_next(request, default: str) -> str:
 def meeting_log(request):
     """Log a held meeting for one host: every member listed present, a photo, in under a minute."""
     user = request.user
-    hosts = list(meeting_hosts(user))
+    hosts = list(meeting_hosts(user).select_related("park"))
     host = _chosen_host(request, hosts)
     meeting = Meeting(host=host, status=Meeting.Status.HELD, created_by=user)
     form = _meeting_form(request, meeting, initial=_log_defaults(host))
@@ -127,20 +127,39 @@ def _log_defaults(host: Organization) -> dict:
 
 
 def _likely_kind(host: Organization, today: date) -> str:
-    """The kind most often due that the host still owes in the windows running now (a monthly one
-    before a quarterly one); a theme party day when nothing is owed."""
-    windows = {period: window_containing(period, today.replace(day=1)) for period in MONTHS_IN}
+    """The kind most often due that the host still owes in the month or quarter running now (a monthly
+    one first); a theme party day when nothing is owed. Half years and years are left out: their
+    meetings are rare, and a year's window would make the count read the whole park's year."""
+    windows = {period: window_containing(period, today.replace(day=1)) for period in (Period.MONTH, Period.QUARTER)}
     rows = compliance(park_ids=[host.park_id], windows=windows, organizations=Organization.objects.filter(pk=host.pk))
     owed = [r for row in rows for r in row.requirements if not r.met]
     owed.sort(key=lambda r: (MONTHS_IN[r.period], list(MeetingKind.values).index(r.kind)))
     return owed[0].kind if owed else MeetingKind.THEME_DAY
 
 
+def attendance_roster(meeting: Meeting) -> QuerySet[PartyMember]:
+    """Who the attendance sheet lists: the host's own roster and its party groups' (a branch meeting
+    includes its groups), and the secretaries of the organizations right under it (a committee's
+    monthly meeting is theirs); for a joint meeting, the member organizations' secretaries. Not the
+    whole subtree that `eligible_members` allows: a park committee's would be hundreds of rows."""
+    eligible = eligible_members(meeting)
+    if meeting.host_id is None:
+        return eligible.filter(pk__in=meeting.joint_body.organizations.values("secretary"))
+    host = meeting.host
+    children = Organization.objects.filter(path__startswith=host.path, depth=host.depth + 1)
+    groups = children.filter(kind=Organization.Kind.GROUP)
+    return eligible.filter(
+        Q(organization=host)
+        | Q(organization__in=groups)
+        | Q(pk__in=children.exclude(pk__in=groups).values("secretary"))
+    )
+
+
 def _meeting_form(request, meeting: Meeting, **kwargs) -> MeetingForm:
     user = request.user
     members = access.visible(user, PartyMember)
     recorded = kwargs.pop("recorded", None)
-    roster = members.filter(Q(pk__in=eligible_members(meeting).values("pk")) | Q(pk__in=list(recorded or ())))
+    roster = members.filter(Q(pk__in=attendance_roster(meeting).values("pk")) | Q(pk__in=list(recorded or ())))
     return MeetingForm(
         request.POST or None,
         request.FILES or None,
@@ -318,7 +337,7 @@ def meeting_calendar(request):
     """A month of an organization's meetings (its subtree's too): a grid, a list of days on a phone."""
     user = request.user
     today = timezone.localdate()
-    hosts = list(access.visible(user, Organization).order_by("path"))
+    hosts = list(access.visible(user, Organization).select_related("park").order_by("path"))
     form = CalendarForm(request.GET or None, hosts=hosts)
     form.is_valid()  # a bad month is shown as an error; the current month is shown instead
     host = form.chosen_host()
@@ -516,7 +535,9 @@ def joint_body_detail(request, pk: int):
         "enterprises": enterprises,
         "openable_organizations": _openable(user, Organization, organizations),
         "openable_enterprises": _openable(user, Enterprise, enterprises),
-        "meetings": access.visible(user, Meeting).filter(joint_body=body).select_related("chair")[:24],
+        "meetings": access.visible(user, Meeting)
+        .filter(Q(held_at__year=year) | Q(held_at__isnull=True, scheduled_at__year=year), joint_body=body)
+        .select_related("chair"),
         "can_generate": access.can_write(user, body),
     }
     return render(request, "meetings/joint_body_detail.html", context)
@@ -554,8 +575,14 @@ def joint_body_schedule(request, pk: int):
 
 # --- matters ---------------------------------------------------------------------------------------
 
-# Cards per column; the column's count says how many match in all.
-BOARD_LIMIT = 50
+# Cards per column; the column's count says how many match in all. Done work shows only its latest:
+# a year of a busy park is a hundred resolved matters, and a phone stacks the columns.
+BOARD_LIMIT = {
+    Matter.Status.OPEN: 50,
+    Matter.Status.IN_PROGRESS: 50,
+    Matter.Status.RESOLVED: 12,
+    Matter.Status.CLOSED: 12,
+}
 
 
 @dataclass
@@ -599,7 +626,7 @@ def _column(matters: QuerySet[Matter], status: str) -> list[Matter]:
     # Open work by due date (undated last); done work latest first.
     order = ["-resolved_on", "-pk"] if status in Matter.DONE else ["due_on", "raised_on", "pk"]
     rows = matters.filter(status=status).select_related("enterprise", "organization", "park").order_by(*order)
-    return list(rows[:BOARD_LIMIT])
+    return list(rows[: BOARD_LIMIT[status]])
 
 
 @login_required

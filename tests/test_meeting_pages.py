@@ -241,6 +241,12 @@ def test_the_log_form_lists_the_hosts_members_present_and_defaults_to_now(world,
     assert 'name="attendance"' in content
 
 
+def test_a_committee_meeting_lists_the_branch_secretaries_not_every_member_of_the_park(world, login):
+    Organization.objects.filter(pk=world.branch_b.pk).update(secretary=world.member_b)
+    response = login("admin").get(reverse("meeting-log"), {"host": world.committee.pk})
+    assert [row.member for row in response.context["form"].rows] == [world.member_b]
+
+
 def test_the_log_form_proposes_the_kind_the_branch_still_owes_this_month(world, login):
     install_rules(park=world.park)
     held(world, kind="branch_committee", when=local_datetime(timezone.localdate().replace(day=1), 0, 1))
@@ -611,6 +617,18 @@ def test_the_joint_body_page_highlights_this_months_and_next_months_chair(world,
     assert 'class="is-current"' in content
     client.post(reverse("joint-body-schedule", args=[body.pk]), {"year": year})  # idempotent
     assert ChairTerm.objects.filter(joint_body=body, starts_on__year=year).count() == 12
+
+
+def test_the_joint_body_page_lists_the_years_joint_meetings(world, login):
+    body = joint_body(world)
+    meeting = meeting_save(
+        meeting=Meeting(joint_body=body, kind="joint_meeting", status="held", held_at=yesterday_at(), topic="双联会议"),
+        attendance=[AttendanceLine(world.member_a), AttendanceLine(world.member_b)],
+    )
+    url = reverse("joint-body-detail", args=[body.pk])
+    year = timezone.localtime(meeting.held_at).year
+    assert list(login("viewer").get(url, {"year": year}).context["meetings"]) == [meeting]
+    assert list(login("viewer").get(url, {"year": year - 1}).context["meetings"]) == []
 
 
 def test_only_park_admins_generate_a_schedule(world, login):
