@@ -27,7 +27,7 @@ from parkparty.demo import kaihua as kaihua_spec
 from parkparty.demo import quanzhou as quanzhou_spec
 from parkparty.demo import yutai as yutai_spec
 from parkparty.demo.builder import Kind, split_total
-from parkparty.demo.meetings import QUARTERS, MeetingPlanner, short_name, weekday_on_or_after
+from parkparty.demo.meetings import QUARTERS, RECENT_MONTHS, MeetingPlanner, short_name, weekday_on_or_after
 
 MK = MeetingKind
 Category = Matter.Category
@@ -41,19 +41,21 @@ def years_until(today: date, *, first: int) -> range:
 
 def recent_months(m: MeetingPlanner) -> list[date]:
     """The months of the stretch up to today (not those up to the report's date)."""
-    start = add_months(m.today.replace(day=1), -17)
+    start = add_months(m.today.replace(day=1), 1 - RECENT_MONTHS)
     return [month for month in m.months if month >= start]
 
 
-def fill(template: str, rng, firm: Enterprise | None, other: Enterprise | None) -> str:
-    return template.format(
-        firm=short_name(firm) if firm else "",
-        other=short_name(other) if other else "",
-        n=rng.randint(3, 30),
-        amount=rng.choice((50, 80, 100, 120, 150, 200, 300, 500)),
-        months=rng.randint(2, 6),
-        days=rng.randint(5, 20),
-    )
+def fill(rng, firm: Enterprise | None, other: Enterprise | None, *templates: str) -> list[str]:
+    """The templates of one matter (title, resolution) filled with the same firms and figures."""
+    values = {
+        "firm": short_name(firm) if firm else "",
+        "other": short_name(other) if other else "",
+        "n": rng.randint(3, 30),
+        "amount": rng.choice((50, 80, 100, 120, 150, 200, 300, 500)),
+        "months": rng.randint(2, 6),
+        "days": rng.randint(5, 20),
+    }
+    return [template.format(**values) for template in templates]
 
 
 # --- Dehua: the dual-joint mechanism ------------------------------------------------------------------
@@ -272,6 +274,7 @@ def _dehua_matter(m, rng, meeting, category, chair_firms, *, status=RESOLVED, ti
     if category in (Category.ORDERS, Category.FINANCING):
         other = rng.choice([f for f in chair_firms if f is not firm])  # the big firms lend and hand on orders
     template, resolution = rng.choice(DEHUA_MATTERS[category])
+    title, resolution = fill(rng, firm, other, title or template, resolution)
     done = min(day + timedelta(days=rng.randint(3, 35)), m.today)
     return m.matter(
         source=Matter.Source.MEETING if meeting else Matter.Source.VISIT,
@@ -279,12 +282,12 @@ def _dehua_matter(m, rng, meeting, category, chair_firms, *, status=RESOLVED, ti
         organization=m.covering(firm, day),
         enterprise=firm,
         category=category,
-        title=fill(title or template, rng, firm, other)[:200],
+        title=title[:200],
         raised_on=day,
         assignee=rng.choice(("城东工业园区党委", "城东新区企业联谊会", "轮值主席单位")),
         due_on=day + timedelta(days=30),
         status=status,
-        resolution=fill(resolution, rng, firm, other) if resolved else "",
+        resolution=resolution if resolved else "",
         resolved_on=done if resolved else None,
     )
 
@@ -408,7 +411,7 @@ def _red_proxy(m: MeetingPlanner) -> None:
               for category, status in still_open]  # fmt: skip
     for category, day, status in plans:
         firm = rng.choice(m.builder.enterprises)
-        template, resolution = rng.choice(YUTAI_MATTERS[category])
+        title, resolution = fill(rng, firm, None, *rng.choice(YUTAI_MATTERS[category]))
         resolved = status == RESOLVED
         instructor = instructor_of.get(firm.pk)
         m.matter(
@@ -416,13 +419,13 @@ def _red_proxy(m: MeetingPlanner) -> None:
             organization=m.covering(firm, day),
             enterprise=firm,
             category=category,
-            title=fill(template, rng, firm, None),
+            title=title,
             description=f"“红色代办”服务收集：{rng.choice(('上门走访', '企业来电', '窗口受理', '指导员走访'))}。",
             raised_on=day,
             assignee=f"党建指导员{instructor.name}" if instructor else "开发区党工委组织部",
             due_on=day + timedelta(days=30),
             status=status,
-            resolution=fill(resolution, rng, firm, None) if resolved else "",
+            resolution=resolution if resolved else "",
             resolved_on=min(day + timedelta(days=rng.randint(2, 30)), yutai_spec.PUBLISHED_ON) if resolved else None,
         )
 
@@ -517,13 +520,14 @@ def quanzhou(m: MeetingPlanner) -> None:
 
     rng = m.rng("alliance matters")
     for meeting, (category, title, resolution) in zip(held[1:], ALLIANCE_MATTERS, strict=False):
-        day = meeting.held_at.date()
+        day = timezone.localtime(meeting.held_at).date()
         firm = rng.choice(others)
         other = rng.choice(leads)
+        title, resolution = fill(rng, firm, other, title, resolution)
         m.matter(
             source=Matter.Source.MEETING, meeting=meeting, organization=m.covering(firm, day), enterprise=firm,
-            category=category, title=fill(title, rng, firm, other), raised_on=day, assignee="联盟轮值企业",
-            status=RESOLVED, resolution=fill(resolution, rng, firm, other),
+            category=category, title=title, raised_on=day, assignee="联盟轮值企业",
+            status=RESOLVED, resolution=resolution,
             resolved_on=day + timedelta(days=rng.randint(7, 40)),
         )  # fmt: skip
 
