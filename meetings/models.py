@@ -312,7 +312,7 @@ class Matter(models.Model):
         OPEN = "open", _("open")
         IN_PROGRESS = "in_progress", _("in progress")
         RESOLVED = "resolved", _("resolved")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("matter", "closed")
 
     # Statuses that end a matter: both need a resolution and the day it came.
     DONE = (Status.RESOLVED, Status.CLOSED)

@@ -60,11 +60,14 @@ def held_meetings(park_ids: list[int]) -> QuerySet[Meeting]:
     return Meeting.objects.filter(park_id__in=park_ids, status__in=[Meeting.Status.HELD, Meeting.Status.CONFIRMED])
 
 
-def monthly_counts(park_ids: list[int], start: date, end: date) -> Counter:
-    """Meetings held per (host id, kind, first day of month) in [start, end): one query."""
+def monthly_counts(park_ids: list[int], start: date, end: date, hosts: QuerySet | None = None) -> Counter:
+    """Meetings held per (host id, kind, first day of month) in [start, end): one query. `hosts`
+    narrows the count (a secretary's subtree) instead of counting the whole park."""
+    meetings = held_meetings(park_ids)
+    if hosts is not None:
+        meetings = meetings.filter(host__in=hosts.values("pk"))
     rows = (
-        held_meetings(park_ids)
-        .filter(host__isnull=False, held_at__gte=local_datetime(start), held_at__lt=local_datetime(end))
+        meetings.filter(host__isnull=False, held_at__gte=local_datetime(start), held_at__lt=local_datetime(end))
         .annotate(month=TruncMonth("held_at"))
         .values("host_id", "kind", "month")
         .annotate(n=Count("pk"))
@@ -131,14 +134,21 @@ def _rules_by_park_and_kind(park_ids: list[int], periods) -> dict:
     return rules
 
 
-def _organizations_active(park_ids: list[int], kinds: set[str], start: date, end: date) -> QuerySet[Organization]:
-    """Organizations of these kinds that existed for the whole window (a branch founded mid-quarter
-    owes that quarter nothing yet)."""
+def _organizations_existing(park_ids: list[int], kinds: set[str], start: date, end: date) -> QuerySet[Organization]:
+    """Organizations of these kinds that existed at some time in [start, end)."""
     return (
-        Organization.objects.filter(park_id__in=park_ids, kind__in=kinds, established_on__lte=start)
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=end))
+        Organization.objects.filter(park_id__in=park_ids, kind__in=kinds, established_on__lt=end)
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=start))
         .order_by("path")
     )
+
+
+def _owes(organization: Organization, window: tuple[date, date]) -> bool:
+    """An organization owes a window's meetings if it existed for all of it: a branch founded in
+    mid-quarter owes that quarter nothing yet, but owes the next month's."""
+    start, end = window
+    dissolved = organization.dissolved_on
+    return organization.established_on <= start and (dissolved is None or dissolved >= end)
 
 
 def compliance(
@@ -151,18 +161,20 @@ def compliance(
     start = min(w[0] for w in windows.values())
     end = max(w[1] for w in windows.values())
     kinds = {org_kind for _park, org_kind in rules}
-    candidates = _organizations_active(park_ids, kinds, start, end)
+    candidates = _organizations_existing(park_ids, kinds, start, end)
     if organizations is not None:
         candidates = candidates.filter(pk__in=organizations.values("pk"))
-    counts = monthly_counts(park_ids, start, end)
+    counts = monthly_counts(park_ids, start, end, hosts=None if organizations is None else candidates)
     result = []
     for organization in candidates:
         row = OrganizationCompliance(organization)
         for rule in rules.get((organization.park_id, organization.kind), []):
             window = windows[rule.period]
-            held = _count_in(counts, organization.pk, rule.kind, window)
-            row.requirements.append(Requirement(rule.kind, rule.period, window, rule.times, held))
-        result.append(row)
+            if _owes(organization, window):
+                held = _count_in(counts, organization.pk, rule.kind, window)
+                row.requirements.append(Requirement(rule.kind, rule.period, window, rule.times, held))
+        if row.requirements:
+            result.append(row)
     return result
 
 

@@ -174,15 +174,16 @@ def _subtree_q(model: type[Model], policy: Policy, scope: Scope, *, for_write: b
     if not (policy.path and scope.secretary_orgs):
         return None
     from enterprises.models import Coverage, Enterprise
-    from meetings.models import Meeting
+    from meetings.models import Attachment, Meeting
 
-    if model is Meeting and not for_write:
+    if model in (Meeting, Attachment) and not for_write:
         # Joint meetings through a subquery: a joint body has many member organizations.
         in_subtrees = reduce(or_, (Q(host__path__startswith=path) for _park, path in scope.secretary_orgs))
         joined = reduce(
             or_, (Q(joint_body__organizations__path__startswith=path) for _park, path in scope.secretary_orgs)
         )
-        return in_subtrees | Q(pk__in=Meeting.objects.filter(joined).values("pk"))
+        meetings = Meeting.objects.filter(in_subtrees | Q(pk__in=Meeting.objects.filter(joined).values("pk")))
+        return Q(pk__in=meetings.values("pk")) if model is Meeting else Q(meeting__in=meetings.values("pk"))
 
     if model is Enterprise:
         # Through a subquery, not a join: a join on coverages would repeat enterprises.

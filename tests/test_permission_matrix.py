@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from meetings.services import attachment_add
 from parkparty.dates import local_datetime
 from tests.conftest import ROLES, client_for
 from tests.factories import credit_code
@@ -38,6 +39,11 @@ def photo(world):
 
 def yesterday() -> str:
     return local_datetime(timezone.localdate() - timedelta(days=1), 9).isoformat()
+
+
+def an_attachment(world) -> int:
+    upload = SimpleUploadedFile("photo.png", PNG, content_type="image/png")
+    return attachment_add(meeting=world.meeting_a, upload=upload).pk
 
 
 @pytest.fixture(autouse=True)
@@ -183,6 +189,26 @@ ROUTES = [
           statuses(200, 200, 404, 200, 404, 302, 302)),
     Route("organization-detail", "get", lambda w: f"/organizations/{w.other_branch.pk}/",
           statuses(404, 404, 404, 404, 404, 302, 302)),
+    Route("meeting-log", "get", lambda w: "/meetings/new/", statuses(200, 403, 200, 200, 403, 302, 302)),
+    Route("meeting-log", "get", lambda w: f"/meetings/new/?host={w.branch_b.pk}",
+          statuses(200, 403, 404, 200, 404, 302, 302)),
+    Route("meeting-detail", "get", lambda w: f"/meetings/{w.meeting_a.pk}/", statuses(200, 200, 200, 404, 404, 302, 302)),
+    Route("meeting-edit", "get", lambda w: f"/meetings/{w.meeting_a.pk}/edit/",
+          statuses(200, 403, 200, 404, 404, 302, 302)),
+    Route("meeting-confirm", "post", lambda w: f"/meetings/{w.meeting_a.pk}/confirm/",
+          statuses(302, 403, 403, 404, 404, 302, 302)),
+    Route("meeting-attachment", "get", lambda w: f"/meetings/attachments/{an_attachment(w)}/",
+          statuses(200, 200, 200, 404, 404, 302, 302)),
+    Route("meeting-calendar", "get", lambda w: "/meetings/calendar/", PAGE_READ_ALL),
+    Route("meeting-compliance", "get", lambda w: "/meetings/compliance/", PAGE_READ_ALL),
+    Route("joint-body-list", "get", lambda w: "/meetings/joint-bodies/", PAGE_READ_ALL),
+    Route("joint-body-detail", "get", lambda w: f"/meetings/joint-bodies/{w.joint_body.pk}/", PAGE_READ_ALL),
+    Route("joint-body-schedule", "post", lambda w: f"/meetings/joint-bodies/{w.joint_body.pk}/schedule/",
+          statuses(302, 403, 403, 403, 403, 302, 302), data=lambda w: {"year": 2024}, format="multipart"),
+    Route("matter-board", "get", lambda w: "/meetings/matters/", PAGE_READ_ALL),
+    Route("matter-new", "get", lambda w: "/meetings/matters/new/", statuses(200, 403, 200, 200, 200, 302, 302)),
+    Route("matter-status", "post", lambda w: f"/meetings/matters/{w.matter_a.pk}/status/",
+          statuses(302, 403, 302, 404, 404, 302, 302), data=lambda w: {"status": "in_progress"}, format="multipart"),
 ]  # fmt: skip
 
 CASES = [
@@ -197,6 +223,7 @@ def test_route_answers_each_role_as_the_access_model_says(world, route, role):
     client = client_for(world, role)
     data = route.data(world) if route.data else None
     response = getattr(client, route.method)(route.url(world), data=data, format=route.format)
+    response.close()  # a streamed file left open would warn (and warnings are errors) later
     assert response.status_code == route.expected[role], response.content[:300]
 
 
