@@ -352,7 +352,7 @@ YUTAI_MATTERS = {
     Category.ORDERS: (("{firm}产品销路受疫情影响", "推介企业参加线上产销对接会，签订订单{amount}万元。"),),
     Category.LABOUR_DISPUTE: (("{firm}员工工资发放纠纷", "党建指导员上门调解，企业按约定发放工资，双方达成一致。"),),
 }
-YUTAI_FIRST_REQUEST = date(2020, 1, 6)
+YUTAI_FIRST_REQUEST = date(2020, 2, 3)  # back at work after the Spring Festival and the outbreak
 
 
 def yutai(m: MeetingPlanner) -> None:

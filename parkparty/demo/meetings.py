@@ -201,6 +201,7 @@ class MeetingPlanner:
         self._rosters = self._subtree_rosters()
         self.venues: dict[str, Venue] = {}
         self._shared_venues: list[Venue] = []
+        self._own_venues: list[tuple[str, Venue]] = []
         rules_install_defaults(park=self.park)
 
     # --- randomness and calendars ----------------------------------------------------------------------
@@ -302,6 +303,9 @@ class MeetingPlanner:
         )
         self.venues[name] = venue
         self._shared_venues = [venue for venue in self.venues.values() if venue.shared]
+        home = self.covering(owner, self.today) if owner else None
+        if home is not None and home.formation == Organization.Formation.STANDALONE:
+            self._own_venues.append((home.path, venue))  # the firm's own organizations meet there
         self.written.venues += 1
         return venue
 
@@ -438,11 +442,16 @@ class MeetingPlanner:
         )
 
     def _place(self, organization, rng) -> tuple[Venue | None, str]:
-        """A firm's own branch meets in its meeting room; joint branches often borrow a shared venue
-        (阵地共用)."""
+        """A firm's own organizations meet in its meeting room (its venue, if it has one); joint branches
+        often borrow a shared venue (阵地共用)."""
+        for path, venue in self._own_venues:
+            if organization.path.startswith(path):
+                return venue, ""
         shared = self._shared_venues
         if organization.formation == Organization.Formation.JOINT and shared and rng.random() < 0.5:
             return rng.choice(shared), ""
+        if organization.kind == Kind.GROUP and "车间" in organization.name:
+            return None, organization.name.removesuffix("党小组")  # a workshop's group meets on its floor
         if organization.formation == Organization.Formation.STANDALONE:
             for suffix in ("党支部", "党总支", "党委", "党小组"):
                 if organization.name.endswith(suffix):
