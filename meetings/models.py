@@ -70,7 +70,7 @@ class JointBody(models.Model):
 
     park = models.ForeignKey("organizations.Park", models.PROTECT, related_name="joint_bodies", verbose_name=_("park"))
     name = models.CharField(_("name"), max_length=150)
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("joint body", "kind"), max_length=30, choices=Kind.choices)
     established_on = models.DateField(_("established on"))
     # How often the chair passes on: monthly (Dehua's 双联工作会议) or quarterly.
     cadence = models.CharField(
@@ -155,7 +155,7 @@ class Meeting(models.Model):
     joint_body = models.ForeignKey(
         JointBody, models.PROTECT, null=True, blank=True, related_name="meetings", verbose_name=_("joint body")
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
+    kind = models.CharField(pgettext_lazy("meeting", "kind"), max_length=30, choices=MeetingKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     held_at = models.DateTimeField(_("held at"), null=True, blank=True)
@@ -340,7 +340,7 @@ class Matter(models.Model):
         verbose_name=_("enterprise"),
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("matter", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     raised_on = models.DateField(_("raised on"))
     assignee = models.CharField(_("assigned to"), max_length=100, blank=True)

@@ -19,6 +19,12 @@ pytest_plugins = ["tests.plugins.ci"]
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files go to the test's own directory, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached figures are keyed by the ledger version, which each test's rollback resets: start empty."""
     cache.clear()
