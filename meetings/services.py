@@ -89,7 +89,7 @@ def _meeting_errors(meeting: Meeting, attendance: list[AttendanceLine]) -> dict[
         errors["held_at"] = _("A meeting cannot have been held in the future.")
     if meeting.status == Meeting.Status.PLANNED and not meeting.scheduled_at:
         errors["scheduled_at"] = _("Give the time the meeting is planned for.")
-    if meeting.host_id and meeting.host.kind not in _HOSTING_KINDS:
+    if meeting.host_id and meeting.host.kind not in HOSTING_KINDS:
         errors["host"] = _("Meetings are hosted by party organizations, not by this kind of unit.")
     eligible = set(eligible_members(meeting).values_list("pk", flat=True))
     for field in ("chair", "recorder"):
@@ -106,7 +106,7 @@ def _meeting_errors(meeting: Meeting, attendance: list[AttendanceLine]) -> dict[
     return errors
 
 
-_HOSTING_KINDS = (
+HOSTING_KINDS = (
     Organization.Kind.WORKING_COMMITTEE,
     Organization.Kind.COMMITTEE,
     Organization.Kind.GENERAL_BRANCH,
@@ -257,8 +257,11 @@ def rules_install_defaults(*, park: Park) -> int:
 
 
 def _term_starts(joint_body: JointBody, year: int) -> list[date]:
+    """The first days of the year's months (or quarters), from the one the body was founded in."""
     step = 1 if joint_body.cadence == Period.MONTH else 3
-    return [date(year, month, 1) for month in range(1, 13, step)]
+    founded = joint_body.established_on
+    founding_term = date(founded.year, (founded.month - 1) // step * step + 1, 1)
+    return [start for month in range(1, 13, step) if (start := date(year, month, 1)) >= founding_term]
 
 
 @transaction.atomic
@@ -268,6 +271,8 @@ def chair_schedule_generate(*, joint_body: JointBody, year: int) -> list[ChairTe
     seats = list(joint_body.seats.select_related("enterprise"))
     if not seats:
         raise ValidationError({"seats": _("The joint body has no rotation list.")})
+    if year < joint_body.established_on.year:
+        raise ValidationError({"year": _("The joint body was founded after this year.")})
     existing = {term.starts_on: term for term in joint_body.terms.filter(starts_on__year=year)}
     previous = joint_body.terms.filter(starts_on__lt=date(year, 1, 1)).order_by("-starts_on").first()
     order = [seat.enterprise_id for seat in seats]

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -252,3 +253,14 @@ def test_the_meeting_list_costs_the_same_queries_for_few_meetings_and_many(world
         services.meeting_save(meeting=meeting, attendance=members)
     assert count() == few
     assert PartyMember.objects.count() > 20
+
+
+def test_a_joint_body_founded_mid_year_gets_chairs_from_its_founding_term_on(world):
+    alliance = JointBody.objects.create(
+        park=world.park, name="产业链联盟", kind="chain_alliance", established_on=date(2023, 6, 20), cadence="quarter"
+    )
+    RotationSeat.objects.create(joint_body=alliance, position=1, enterprise=world.enterprise_a)
+    terms = services.chair_schedule_generate(joint_body=alliance, year=2023)
+    assert [term.starts_on for term in terms] == [date(2023, 4, 1), date(2023, 7, 1), date(2023, 10, 1)]
+    with pytest.raises(ValidationError):
+        services.chair_schedule_generate(joint_body=alliance, year=2022)

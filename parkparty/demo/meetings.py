@@ -37,7 +37,7 @@ from enterprises.models import Enterprise
 from meetings.models import Attendance, Guest, Matter, Meeting, MeetingKind, MeetingRule
 from meetings.selectors import add_months, window_containing
 from meetings.services import (
-    _HOSTING_KINDS,
+    HOSTING_KINDS,
     AttendanceLine,
     GuestLine,
     eligible_members,
@@ -518,7 +518,7 @@ class MeetingPlanner:
         owner = meeting.host or meeting.joint_body
         if meeting.park_id != owner.park_id or meeting.park_id != self.park.pk:
             errors.append("park is not the host's")
-        if meeting.host is not None and meeting.host.kind not in _HOSTING_KINDS:
+        if meeting.host is not None and meeting.host.kind not in HOSTING_KINDS:
             errors.append("host cannot hold meetings")
         if meeting.kind not in KINDS or meeting.status not in STATUSES:
             errors.append("unknown kind or status")
