@@ -196,6 +196,15 @@ def attendance_rate(meeting: Meeting):
     return rate(counts["present"], counts["listed"])
 
 
+def with_attendance(members: QuerySet) -> QuerySet:
+    """Annotate each member with the meetings they were listed at and those they attended: part of
+    the same query, so a roster of any length costs nothing more."""
+    return members.annotate(
+        meetings_listed=Count("attendance"),
+        meetings_present=Count("attendance", filter=Q(attendance__status="present")),
+    )
+
+
 # --- matters ---------------------------------------------------------------------------------------
 
 

@@ -13,6 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from enterprises.models import Enterprise
+from enterprises.selectors import rate
+from meetings.selectors import with_attendance
 from organizations import services
 from organizations.models import District, Grid, Organization, Park, PartyMember
 from parkparty import access
@@ -209,8 +211,17 @@ class MemberSerializer(serializers.ModelSerializer):
         model = PartyMember
         fields = [
             "id", "organization", "enterprise", "name", "status", "joined_on", "full_member_on",
-            "post", "is_mobile", "id_number", "phone",
+            "post", "is_mobile", "id_number", "phone", "meetings_listed", "meetings_present", "attendance_rate",
         ]  # fmt: skip
+
+    meetings_listed = serializers.IntegerField(read_only=True, default=0)
+    meetings_present = serializers.IntegerField(read_only=True, default=0)
+    attendance_rate = serializers.SerializerMethodField()
+
+    def get_attendance_rate(self, member) -> str | None:
+        """Meetings attended ÷ meetings the member was listed at."""
+        value = rate(getattr(member, "meetings_present", 0), getattr(member, "meetings_listed", 0))
+        return None if value is None else str(value)
 
     def _sees_personal_data(self, park_id) -> bool:
         request = self.context["request"]
@@ -248,3 +259,6 @@ class MemberViewSet(ScopedViewSet):
     ordering_fields = ["name", "joined_on", "full_member_on"]
     ordering = ["organization__path", "name", "pk"]
     search_fields = ["name"]
+
+    def get_queryset(self):
+        return with_attendance(super().get_queryset())

@@ -264,3 +264,20 @@ def test_a_joint_body_founded_mid_year_gets_chairs_from_its_founding_term_on(wor
     assert [term.starts_on for term in terms] == [date(2023, 4, 1), date(2023, 7, 1), date(2023, 10, 1)]
     with pytest.raises(ValidationError):
         services.chair_schedule_generate(joint_body=alliance, year=2022)
+
+
+def test_each_member_carries_their_attendance_rate(world, as_role):
+    colleague = f.PartyMemberFactory(organization=world.branch_a)
+    lines = [services.AttendanceLine(world.member_a), services.AttendanceLine(colleague, "leave", "病假")]
+    services.meeting_save(
+        meeting=Meeting(host=world.branch_a, kind="party_lesson", status="held", topic="党课",
+                        held_at=local_datetime(date(2024, 6, 3), 9)),
+        attendance=lines,
+    )  # fmt: skip
+    rows = {
+        row["id"]: row
+        for row in as_role("admin").get(f"{API}/members/", {"organization": world.branch_a.pk}).json()["results"]
+    }
+    # member A: the world's theme day and this lesson, both present; the colleague: on leave once.
+    assert (rows[world.member_a.pk]["meetings_listed"], rows[world.member_a.pk]["attendance_rate"]) == (2, "1.0000")
+    assert (rows[colleague.pk]["meetings_present"], rows[colleague.pk]["attendance_rate"]) == (0, "0.0000")
