@@ -37,7 +37,7 @@ class Command(BaseCommand):
             return f"{result.code} {result.name}: already loaded, skipped"
         return (
             f"{result.code} {result.name}: {result.enterprises} enterprises, {result.organizations} organizations, "
-            f"{result.members} members in {result.seconds:.1f} s"
+            f"{result.members} members, {result.meetings} meetings, {result.matters} matters in {result.seconds:.1f} s"
         )
 
     def _logins(self, force: bool) -> bool:
