@@ -21,6 +21,7 @@ from rest_framework.authtoken.models import Token
 
 from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
 from organizations.models import District, Grid, Organization, Park, PartyMember
+from parkparty import dbstats
 from parkparty.bench import ledger
 from parkparty.bench.ledger import ParkContext
 from parkparty.bench.spec import BENCH_USERNAME, PARK_CODE_PREFIX, CountySpec
@@ -78,16 +79,8 @@ def build_county(spec: CountySpec) -> Built:
 
 
 def analyze() -> None:
-    """Planner statistics and visibility maps as autovacuum would leave them on a live database: right
-    after a bulk insert PostgreSQL has neither, and would plan and read pages unlike it ever does later."""
-    if connection.vendor != "postgresql":
-        return
-    # VACUUM cannot run in a transaction (the test suite's); ANALYZE alone still gives the planner its figures.
-    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-    tables = [model._meta.db_table for model in (Park, District, Grid, *(step.model for step in STEPS))]
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"{command} {connection.ops.quote_name(table)}")
+    """Planner statistics as autovacuum would leave them on a live database (see parkparty.dbstats)."""
+    dbstats.analyze([Park, District, Grid, *(step.model for step in STEPS)])
 
 
 def _park(spec: CountySpec, index: int, root_position: int) -> ParkContext:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from organizations.models import Park
+from parkparty import dbstats
 from parkparty.demo import dehua, kaihua, meeting_plans, quanzhou, yutai
 from parkparty.demo.builder import ParkBuilder
 from parkparty.ledger_cache import bump_ledger_version
@@ -42,6 +43,25 @@ class Loaded:
     seconds: float = 0.0
 
 
+def _loaded_models() -> list:
+    """The tables a park's load fills in bulk: the planner needs their statistics at once."""
+    from enterprises.models import Coverage, Enterprise, InstructorAssignment
+    from meetings.models import Attendance, ChairTerm, Matter, Meeting
+    from organizations.models import Organization, PartyMember
+
+    return [
+        Enterprise,
+        Coverage,
+        InstructorAssignment,
+        Organization,
+        PartyMember,
+        Meeting,
+        Attendance,
+        ChairTerm,
+        Matter,
+    ]
+
+
 def load_park(spec) -> Loaded:
     """Build one park from its module (`spec`), unless a park with its code is already there."""
     if Park.objects.filter(code=spec.CODE).exists():
@@ -58,6 +78,7 @@ def load_park(spec) -> Loaded:
             # commit: a broken row fails this park's load, and a caller's enclosing transaction (the test
             # modules load the demo inside one) does not re-check them at every savepoint it rolls back.
             connection.check_constraints()
+        dbstats.analyze(_loaded_models())
         bump_ledger_version()  # bulk_create sends no signals: cached figures must see the new park
     return Loaded(
         spec.CODE,
