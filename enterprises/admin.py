@@ -26,6 +26,8 @@ class EnterpriseAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_filter = ["park", "status", "above_scale", "above_quota", "charter_includes_party_building", "industry"]
     search_fields = ["name", "credit_code"]
     inlines = [CoverageInline]
+    # Leaving the park ends the open coverage: that is the `leave` action of the API, not a field edit.
+    readonly_fields = ["status", "left_on"]
 
     def save_model(self, request, obj, form, change):
         services.enterprise_save(enterprise=obj)
@@ -38,6 +40,10 @@ class CoverageAdmin(ScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["enterprise__name", "organization__name"]
     raw_id_fields = ["enterprise", "organization"]
     list_select_related = ["enterprise", "organization"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Coverage is history: a saved link only gets its end date (moves go through coverage_start).
+        return ["enterprise", "organization", "started_on"] if obj is not None else []
 
 
 @admin.register(Instructor)

@@ -67,6 +67,14 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         # The model's clean() answers a duplicate credit code with a message that says what it means.
         validators: list = []
 
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            # Coverages and members refer to organizations of this park: a firm that moves parks
+            # leaves (the `leave` action) and is entered anew in the other.
+            fields["park"].read_only = True
+        return fields
+
     def create(self, validated_data):
         enterprise = Enterprise(**validated_data)
         return services.enterprise_save(enterprise=enterprise)

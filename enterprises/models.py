@@ -111,9 +111,6 @@ class Enterprise(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def in_park_on(self, on: date) -> bool:
-        return self.entered_on <= on and (self.left_on is None or self.left_on > on)
-
 
 class Coverage(models.Model):
     """An organization covering an enterprise for a period; open-ended while `ended_on` is null."""

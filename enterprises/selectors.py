@@ -143,9 +143,11 @@ def enterprises_needing_own_branch(enterprises: QuerySet[Enterprise], on: date) 
     own_branch = Coverage.objects.filter(
         active_on(on), enterprise=OuterRef("pk"), organization__formation=Organization.Formation.STANDALONE
     )
+    full_by_then = Q(members__status=PartyMember.Status.FULL, members__full_member_on__lte=on)
     return (
-        enterprises.filter(status=Enterprise.Status.OPERATING)
-        .annotate(full_members=Count("members", filter=Q(members__status=PartyMember.Status.FULL)))
+        enterprises.filter(entered_on__lte=on)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        .annotate(full_members=Count("members", filter=full_by_then))
         .filter(full_members__gte=3)
         .exclude(Exists(own_branch))
     )

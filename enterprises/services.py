@@ -32,6 +32,9 @@ def coverage_errors(coverage: Coverage) -> dict[str, str]:
         errors["started_on"] = _("The organization was established after this date.")
     if enterprise.entered_on > start:
         errors["started_on"] = _("The enterprise entered the park after this date.")
+    for limit, field in ((organization.dissolved_on, "organization"), (enterprise.left_on, "enterprise")):
+        if limit is not None and "organization" not in errors and (end is None or end > limit):
+            errors.setdefault(field, _("This coverage must end by %(day)s.") % {"day": limit.isoformat()})
     if _overlapping(coverage).exists():
         errors["started_on"] = _("Another organization covers this enterprise during this period.")
     return errors

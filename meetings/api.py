@@ -3,7 +3,6 @@ and the meeting and matter statistics."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import django_filters
@@ -30,6 +29,7 @@ from organizations.api import ChoiceInFilter, SubtreeFilter
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.dates import parse_month
 
 # --- meetings --------------------------------------------------------------------------------------
 
@@ -105,17 +105,8 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only_fields = ["park"]
 
     def get_attendance_rate(self, meeting) -> str | None:
-        rows = meeting.attendance.all()  # prefetched
-        value = rate(sum(1 for row in rows if row.status == Attendance.Status.PRESENT), len(rows))
+        value = selectors.attendance_rate(meeting)  # from the prefetched attendance
         return None if value is None else str(value)
-
-    def validate_status(self, value: str) -> str:
-        current = getattr(self.instance, "status", None)
-        if value == Meeting.Status.CONFIRMED and current != Meeting.Status.CONFIRMED:
-            raise serializers.ValidationError(_("A park admin confirms minutes with the confirm action."))
-        if current == Meeting.Status.CONFIRMED and value != Meeting.Status.CONFIRMED:
-            raise serializers.ValidationError(_("Confirmed minutes stay confirmed."))
-        return value
 
     def validate(self, attrs):
         host = attrs.get("host", getattr(self.instance, "host", None))
@@ -387,10 +378,9 @@ class MonthField(serializers.CharField):
     """`YYYY-MM`, not after the current month."""
 
     def to_internal_value(self, data) -> date:
-        text = super().to_internal_value(data)
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        month = parse_month(super().to_internal_value(data))
+        if month is None:
             raise serializers.ValidationError(_("Give the month as YYYY-MM."))
-        month = date(int(text[:4]), int(text[5:]), 1)
         if month > timezone.localdate().replace(day=1):
             raise serializers.ValidationError(_("This month has not begun yet."))
         return month

@@ -8,7 +8,6 @@ is not an image…) live in `meetings.services`; `add_service_errors` puts their
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +21,7 @@ from enterprises.forms import DateInput, ParkForm, park_choices
 from meetings.models import Attendance, Guest, Matter, MeetingKind
 from meetings.services import AttendanceLine, GuestLine
 from organizations.models import Park, PartyMember
+from parkparty.dates import parse_month
 
 # --- widgets and fields ----------------------------------------------------------------------------
 
@@ -255,8 +255,6 @@ class MeetingForm(forms.Form):
 
 # --- the calendar and compliance -------------------------------------------------------------------
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
 
 class MonthField(forms.CharField):
     """YYYY-MM → the first day of that month."""
@@ -265,9 +263,9 @@ class MonthField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return None
-        match = MONTH.match(value)
-        if match and int(match[1]) >= 1 and 1 <= int(match[2]) <= 12:
-            return date(int(match[1]), int(match[2]), 1)
+        month = parse_month(value)
+        if month is not None:
+            return month
         raise ValidationError(_("Give a month as YYYY-MM, e.g. 2024-03."), code="invalid")
 
 

@@ -15,7 +15,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Quer
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from meetings.models import Matter, Meeting, MeetingRule, Period
+from meetings.models import Attendance, Matter, Meeting, MeetingRule, Period
 from organizations.models import Organization
 from parkparty.dates import local_datetime
 
@@ -189,11 +189,12 @@ def overdue(*, park_ids: list[int], today: date, organizations=None) -> list[tup
 
 
 def attendance_rate(meeting: Meeting):
-    """Present ÷ listed for one meeting (members on leave count as listed, not present)."""
+    """Present ÷ listed for one meeting (members on leave count as listed, not present). Reads the
+    attendance the caller prefetched (lists), else one query (a meeting's page)."""
     from enterprises.selectors import rate
 
-    counts = meeting.attendance.aggregate(listed=Count("pk"), present=Count("pk", filter=Q(status="present")))
-    return rate(counts["present"], counts["listed"])
+    statuses = [row.status for row in meeting.attendance.all()]
+    return rate(statuses.count(Attendance.Status.PRESENT), len(statuses))
 
 
 def with_attendance(members: QuerySet) -> QuerySet:

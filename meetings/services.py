@@ -30,6 +30,7 @@ from meetings.models import (
     Period,
 )
 from organizations.models import Organization, Park, PartyMember
+from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -65,10 +66,8 @@ class GuestLine:
     enterprise_id: int | None = None
 
 
-# Meetings of this portal happen in this century; a year 51 is a typing slip (and Asia/Shanghai had no
-# standard offset then, so such a time cannot even be written as RFC 3339).
-EARLIEST_YEAR = 2000
-YEARS_AHEAD = 5
+# A year 51 is a typing slip (and Asia/Shanghai had no standard offset then, so such a time cannot even
+# be written as RFC 3339): meeting times lie in parkparty.dates' years.
 
 
 def _time_errors(meeting: Meeting) -> dict[str, str]:
@@ -76,7 +75,7 @@ def _time_errors(meeting: Meeting) -> dict[str, str]:
     latest = timezone.localdate().year + YEARS_AHEAD
     for field in ("scheduled_at", "held_at"):
         moment = getattr(meeting, field)
-        if moment is not None and not EARLIEST_YEAR <= timezone.localtime(moment).year <= latest:
+        if moment is not None and not year_in_range(timezone.localtime(moment).year):
             errors[field] = _("Give a date between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": latest}
     return errors
 
@@ -132,6 +131,8 @@ def meeting_save(
     """
     if meeting.pk:
         _check_unlocked(meeting, reason)
+    elif meeting.status == Meeting.Status.CONFIRMED:
+        raise ValidationError({"status": _("Minutes are confirmed by a park admin, and stay confirmed.")})
     meeting.park_id = meeting.host.park_id if meeting.host_id else meeting.joint_body.park_id
     lines = attendance if attendance is not None else _current_attendance(meeting)
     errors = _meeting_errors(meeting, lines)
@@ -151,7 +152,10 @@ def meeting_save(
 
 def _check_unlocked(meeting: Meeting, reason: str) -> None:
     stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if stored.status == Meeting.Status.CONFIRMED and not reason.strip():
+    confirmed = Meeting.Status.CONFIRMED
+    if (stored.status == confirmed) != (meeting.status == confirmed):
+        raise ValidationError({"status": _("Minutes are confirmed by a park admin, and stay confirmed.")})
+    if stored.status == confirmed and not reason.strip():
         raise ValidationError({"reason": _("The minutes are confirmed: say why they change.")})
 
 
@@ -284,7 +288,8 @@ def chair_schedule_generate(*, joint_body: JointBody, year: int) -> list[ChairTe
         term = existing.get(starts_on)
         if term is None:
             term = ChairTerm.objects.create(joint_body=joint_body, starts_on=starts_on, enterprise_id=order[index])
-        index = (order.index(term.enterprise_id) + 1) % len(order) if term.enterprise_id in order else index + 1
+        # A chair whose enterprise has since left the rotation is kept; the next term takes the next seat.
+        index = (order.index(term.enterprise_id) + 1 if term.enterprise_id in order else index + 1) % len(order)
         terms.append(term)
     return terms
 
@@ -311,6 +316,8 @@ def matter_errors(matter: Matter) -> dict[str, str]:
         errors["resolved_on"] = _("A matter cannot be resolved before it was raised.")
     if matter.raised_on and matter.raised_on > timezone.localdate():
         errors["raised_on"] = _("A matter cannot be raised in the future.")
+    if matter.resolved_on and matter.resolved_on > timezone.localdate():
+        errors["resolved_on"] = _("A matter cannot be resolved in the future.")
     if matter.source == Matter.Source.MEETING and not matter.meeting_id:
         errors["meeting"] = _("Name the meeting the matter was raised at.")
     for field in ("meeting", "organization", "enterprise"):

@@ -94,7 +94,7 @@ def meeting_log(request):
     hosts = list(meeting_hosts(user).select_related("park"))
     host = _chosen_host(request, hosts)
     meeting = Meeting(host=host, status=Meeting.Status.HELD, created_by=user)
-    form = _meeting_form(request, meeting, initial=_log_defaults(host))
+    form = _meeting_form(request, meeting, initial=_log_defaults(host) if request.method == "GET" else None)
     if request.method == "POST" and form.is_valid() and _save_meeting(request, form, meeting):
         messages.success(request, _("The meeting is logged."))
         return redirect("meeting-detail", meeting.pk)

@@ -54,6 +54,11 @@ class OrganizationAdmin(ScopedAdmin, TreeAdmin, SimpleHistoryAdmin):
     search_fields = ["name"]
     raw_id_fields = ["secretary"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Dissolving ends coverages and is refused while sub-organizations are active: the service does
+        # that (API `dissolve`); an organization never changes park.
+        return ["park", "dissolved_on"] if obj is not None else []
+
 
 @admin.register(PartyMember)
 class PartyMemberAdmin(ScopedAdmin, SimpleHistoryAdmin):

@@ -111,6 +111,21 @@ class OrganizationFilter(django_filters.FilterSet):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+    # Scoped: ids outside the caller's scope answer "not found", not whether such a row exists.
+    district = ScopedRelatedField(
+        queryset=District.objects.all(),
+        scope=access.visible,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("district"),
+    )
+    secretary = ScopedRelatedField(
+        queryset=PartyMember.objects.all(),
+        scope=access.visible,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("secretary"),
+    )
 
     class Meta:
         model = Organization
@@ -121,13 +136,17 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = ["park", "depth", "dissolved_on"]
 
     def validate(self, attrs):
-        secretary, district = attrs.get("secretary"), attrs.get("district")
-        park_id = self.instance.park_id if self.instance else None
+        secretary = attrs.get("secretary")
         if self.instance and secretary and not secretary.organization.path.startswith(self.instance.path):
             raise serializers.ValidationError({"secretary": _("The secretary must be a member of this organization.")})
-        if park_id and district and district.park_id != park_id:
-            raise serializers.ValidationError({"district": _("This belongs to another park.")})
         return attrs
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        instance.full_clean(exclude=["path", "depth", "numchild"])  # the district must be in the park
+        instance.save()
+        return instance
 
 
 class OrganizationCreateSerializer(OrganizationSerializer):

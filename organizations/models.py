@@ -140,8 +140,13 @@ class Organization(MP_Node):
         return self.name
 
     def clean(self) -> None:
+        errors = {}
         if self.dissolved_on and self.established_on and self.dissolved_on < self.established_on:
-            raise ValidationError({"dissolved_on": _("An organization cannot be dissolved before it was established.")})
+            errors["dissolved_on"] = _("An organization cannot be dissolved before it was established.")
+        if self.district_id and self.park_id and self.district.park_id != self.park_id:
+            errors["district"] = _("This belongs to another park.")
+        if errors:
+            raise ValidationError(errors)
 
     def is_active_on(self, on: date) -> bool:
         return self.established_on <= on and (self.dissolved_on is None or self.dissolved_on > on)

@@ -36,7 +36,7 @@ def overview(request):
     form.is_valid()  # errors show on the page; the valid fields still apply
     park = form.chosen_park()
     as_of = form.value("as_of", today)
-    group_by = form.value("group_by", _default_grouping(park))
+    group_by = form.value("group_by", None) or _default_grouping(park)
     context = {"form": form, "park": park, "as_of": as_of, "group_by": group_by, "groupings": form.GROUPINGS}
     if park is not None:
         context.update(_park_figures(request.user, park, as_of, group_by))

@@ -173,7 +173,7 @@ def _as_queryset(model_or_queryset) -> QuerySet:
 def _subtree_q(model: type[Model], policy: Policy, scope: Scope, *, for_write: bool = False) -> Q | None:
     if not (policy.path and scope.secretary_orgs):
         return None
-    from enterprises.models import Coverage, Enterprise
+    from enterprises.models import Coverage, Enterprise, active_on
     from meetings.models import Attachment, Meeting
 
     if model in (Meeting, Attachment) and not for_write:
@@ -189,9 +189,8 @@ def _subtree_q(model: type[Model], policy: Policy, scope: Scope, *, for_write: b
         # Through a subquery, not a join: a join on coverages would repeat enterprises.
         today = timezone.localdate()
         covered = Coverage.objects.filter(
+            active_on(today),
             reduce(or_, (Q(organization__path__startswith=path) for _park, path in scope.secretary_orgs)),
-            started_on__lte=today,
-            ended_on__isnull=True,
         ).values("enterprise_id")
         return Q(pk__in=covered)
     return reduce(or_, (Q(**{f"{policy.path}__startswith": path}) for _park, path in scope.secretary_orgs))

@@ -11,7 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from parkparty import access
 from parkparty.drf import via_token
 
-__all__ = ["ScopedRelatedField", "ScopedViewSet", "require_write", "via_token"]
+__all__ = ["ScopedRelatedField", "ScopedViewSet", "park_ids_for_statistics", "via_token"]
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
@@ -24,7 +24,13 @@ class ScopedViewSet(viewsets.ModelViewSet):
         return access.visible(self.request.user, super().get_queryset())
 
     def perform_create(self, serializer):
-        """The new row must fall inside the caller's write scope; otherwise nothing is kept (403)."""
+        self._save_in_scope(serializer)
+
+    def perform_update(self, serializer):
+        self._save_in_scope(serializer)
+
+    def _save_in_scope(self, serializer) -> None:
+        """The saved row must fall inside the caller's write scope; otherwise nothing is kept (403)."""
         with transaction.atomic():
             instance = serializer.save()
             if not access.can_write(self.request.user, instance):
@@ -44,11 +50,6 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context["request"]
         return self.scope(request.user, super().get_queryset())
-
-
-def require_write(request, obj) -> None:
-    if not access.can_write(request.user, obj):
-        raise PermissionDenied()
 
 
 def park_ids_for_statistics(request, park_id: int | None) -> list[int]:

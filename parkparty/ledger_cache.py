@@ -52,8 +52,9 @@ def _on_ledger_write(sender, **kwargs) -> None:
 def connect_ledger_models() -> None:
     """Called from ParkpartyConfig.ready(): every model the cached figures read."""
     from enterprises.models import Coverage, Enterprise, InstructorAssignment
-    from organizations.models import Organization, Park, PartyMember
+    from organizations.models import District, Grid, Organization, Park, PartyMember
 
-    for model in (Park, Organization, PartyMember, Enterprise, Coverage, InstructorAssignment):
+    # District and grid names are the labels of grouped figures.
+    for model in (Park, District, Grid, Organization, PartyMember, Enterprise, Coverage, InstructorAssignment):
         post_save.connect(_on_ledger_write, sender=model, dispatch_uid=f"ledger-version-{model.__name__}-save")
         post_delete.connect(_on_ledger_write, sender=model, dispatch_uid=f"ledger-version-{model.__name__}-delete")

@@ -19,11 +19,6 @@ API = "/api/v1"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def yesterday_at_nine() -> str:
     return local_datetime(timezone.localdate() - timedelta(days=1), 9).isoformat()
 

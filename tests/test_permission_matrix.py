@@ -46,11 +46,6 @@ def an_attachment(world) -> int:
     return attachment_add(meeting=world.meeting_a, upload=upload).pk
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def statuses(admin, viewer, secretary_a, secretary_b, instructor, anonymous, token):
     return dict(zip(ROLES, (admin, viewer, secretary_a, secretary_b, instructor, anonymous, token), strict=True))
 

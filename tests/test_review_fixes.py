@@ -1,0 +1,97 @@
+"""Regression tests for what the review of the first two issues found."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from enterprises import services as ledger
+from meetings import services
+from meetings.models import JointBody, RotationSeat
+from organizations.models import Organization
+from tests import factories as f
+
+API = "/api/v1"
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "0000-05"])
+def test_a_month_outside_the_portals_years_is_a_form_error_not_a_server_error(world, client, month):
+    client.force_login(world.users["admin"])
+    page = client.get("/meetings/calendar/", {"month": month})
+    assert page.status_code == 200
+    assert page.context["form"].errors
+
+
+@pytest.mark.parametrize("period", ["0000-05", "1999-12"])
+def test_a_statistics_period_outside_the_portals_years_is_a_400(world, as_role, period):
+    response = as_role("viewer").get(f"{API}/stats/meetings/", {"park": world.park.pk, "period": period})
+    assert response.status_code == 400
+    assert "period" in response.json()
+
+
+def test_a_schedule_survives_a_chair_whose_enterprise_left_the_rotation(world):
+    body = JointBody.objects.create(park=world.park, name="联谊会", kind="friendship_association",
+                                    established_on=date(2018, 1, 1))  # fmt: skip
+    seats = [RotationSeat.objects.create(joint_body=body, position=i, enterprise=e)
+             for i, e in enumerate([world.enterprise_a, world.enterprise_b], start=1)]  # fmt: skip
+    services.chair_schedule_generate(joint_body=body, year=2019)
+    body.terms.filter(starts_on__gte=date(2019, 7, 1)).delete()
+    seats[1].delete()  # enterprise B leaves the rotation; June's chair was B
+    terms = services.chair_schedule_generate(joint_body=body, year=2019)
+    assert len(terms) == 12
+    assert {term.enterprise_id for term in terms[6:]} == {world.enterprise_a.pk}
+
+
+def test_a_matter_cannot_be_resolved_in_the_future(world, as_role):
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = as_role("admin").patch(
+        f"{API}/matters/{world.matter_a.pk}/", {"status": "resolved", "resolution": "已调剂", "resolved_on": tomorrow}
+    )
+    assert response.status_code == 400
+    assert "resolved_on" in response.json()
+
+
+def test_an_update_that_moves_a_row_out_of_the_callers_scope_is_refused(world, as_role):
+    response = as_role("secretary_a").patch(f"{API}/matters/{world.matter_a.pk}/", {"organization": None})
+    assert response.status_code == 403
+    world.matter_a.refresh_from_db()
+    assert world.matter_a.organization == world.branch_a
+
+
+def test_an_enterprise_keeps_its_park_on_update(world, as_role):
+    f.GrantFactory(user=world.users["admin"], role="park_admin", park=world.other_park)
+    response = as_role("admin").patch(f"{API}/enterprises/{world.enterprise_a.pk}/", {"park": world.other_park.pk})
+    assert response.status_code == 200
+    world.enterprise_a.refresh_from_db()
+    assert world.enterprise_a.park == world.park
+
+
+def test_a_new_organization_cannot_take_a_district_of_another_park(world, as_role):
+    elsewhere = f.DistrictFactory(park=world.other_park)
+    f.GrantFactory(user=world.users["admin"], role="park_admin", park=world.other_park)
+    payload = {"park": world.park.pk, "parent": world.committee.pk, "name": "新支部", "kind": "branch",
+               "formation": "standalone", "established_on": "2020-01-01", "district": elsewhere.pk}  # fmt: skip
+    before = Organization.objects.count()
+    response = as_role("admin").post(f"{API}/organizations/", payload)
+    assert response.status_code == 400
+    assert "district" in response.json()
+    assert Organization.objects.count() == before
+
+
+def test_a_coverage_cannot_stay_open_past_its_organizations_dissolution(world):
+    dissolved = f.OrganizationFactory(park=world.park, parent=world.committee, dissolved_on=date(2022, 1, 1))
+    with pytest.raises(ValidationError) as refused:
+        ledger.coverage_start(enterprise=world.enterprise_uncovered, organization=dissolved, on=date(2021, 1, 1))
+    assert "organization" in refused.value.message_dict
+
+
+def test_the_finding_as_of_a_past_day_counts_an_enterprise_that_left_since(world):
+    from enterprises.selectors import enterprises_needing_own_branch
+
+    for _ in range(2):
+        f.PartyMemberFactory(organization=world.branch_b, enterprise=world.enterprise_b)
+    ledger.enterprise_leave(enterprise=world.enterprise_b, status="moved_out", on=date(2024, 6, 30))
+    enterprises = type(world.enterprise_b).objects.all()
+    assert list(enterprises_needing_own_branch(enterprises, date(2024, 1, 1))) == [world.enterprise_b]
+    assert list(enterprises_needing_own_branch(enterprises, date(2024, 7, 1))) == []
