@@ -53,6 +53,10 @@ class InstructorAdmin(ScopedAdmin):
     search_fields = ["name"]
     raw_id_fields = ["user"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Linking a login gives it the instructor role: roles are handed out by superusers (GrantAdmin).
+        return [] if request.user.is_superuser else ["user"]
+
     @admin.display(description=_("phone"))
     def masked_phone(self, instructor):
         return instructor.masked_phone

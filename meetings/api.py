@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
-from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -160,6 +159,9 @@ class MeetingFilter(django_filters.FilterSet):
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=gettext_lazy("Required when the minutes are confirmed.")
+    )
 
 
 class MeetingViewSet(ScopedViewSet):
@@ -189,10 +191,10 @@ class MeetingViewSet(ScopedViewSet):
         meeting = self.get_object()
         params = UploadSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        with transaction.atomic():
-            attachment = services.attachment_add(
-                meeting=meeting, upload=params.validated_data["file"], actor=request.user
-            )
+        data = params.validated_data
+        attachment = services.attachment_add(
+            meeting=meeting, upload=data["file"], actor=request.user, reason=data["reason"]
+        )
         return Response(AttachmentSerializer(attachment, context=self.get_serializer_context()).data, status=201)
 
 

@@ -205,7 +205,15 @@ def sniff_content_type(head: bytes) -> str | None:
 
 
 @transaction.atomic
-def attachment_add(*, meeting: Meeting, upload: UploadedFile, actor=None) -> Attachment:
+def attachment_add(*, meeting: Meeting, upload: UploadedFile, actor=None, reason: str = "") -> Attachment:
+    """Attach a photo or PDF. Confirmed minutes are locked: a file added to them needs a reason too,
+    which the meeting's history keeps."""
+    if meeting.status == Meeting.Status.CONFIRMED:
+        if not reason.strip():
+            raise ValidationError({"reason": _("The minutes are confirmed: say why they change.")})
+        meeting._change_reason = reason
+        meeting.save(update_fields=["status"])  # a history row with the reason; nothing changes (an empty
+        # update_fields would skip the save, and the history with it)
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError({"file": _("A file may be at most 10 MB.")})
     head = upload.read(16)

@@ -197,7 +197,7 @@ def _save_meeting(request, form: MeetingForm, meeting: Meeting, previous_guests=
                 reason=data.get("reason", ""),
             )
             for upload in data["attachments"]:
-                stored.append(_attach(meeting, upload, request.user))
+                stored.append(_attach(meeting, upload, request.user, data.get("reason", "")))
     except ValidationError as error:
         for attachment in stored:
             attachment.file.delete(save=False)
@@ -208,9 +208,9 @@ def _save_meeting(request, form: MeetingForm, meeting: Meeting, previous_guests=
     return True
 
 
-def _attach(meeting: Meeting, upload, user) -> Attachment:
+def _attach(meeting: Meeting, upload, user, reason: str) -> Attachment:
     try:
-        return attachment_add(meeting=meeting, upload=upload, actor=user)
+        return attachment_add(meeting=meeting, upload=upload, actor=user, reason=reason)
     except ValidationError as error:
         # Name the file: a phone's photos are picked several at a time.
         raise ValidationError({"file": [f"{upload.name}: {text}" for text in error.messages]}) from error

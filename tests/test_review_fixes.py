@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from enterprises import services as ledger
@@ -95,3 +96,19 @@ def test_the_finding_as_of_a_past_day_counts_an_enterprise_that_left_since(world
     enterprises = type(world.enterprise_b).objects.all()
     assert list(enterprises_needing_own_branch(enterprises, date(2024, 1, 1))) == [world.enterprise_b]
     assert list(enterprises_needing_own_branch(enterprises, date(2024, 7, 1))) == []
+
+
+def test_a_file_added_to_confirmed_minutes_needs_a_reason_kept_in_the_history(world, as_role):
+    services.meeting_confirm(meeting=world.meeting_a)
+    url = f"{API}/meetings/{world.meeting_a.pk}/attachments/"
+
+    def photo():
+        return SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png")
+
+    refused = as_role("secretary_a").post(url, {"file": photo()}, format="multipart")
+    assert refused.status_code == 400
+    assert "reason" in refused.json()
+    assert not world.meeting_a.attachments.exists()
+    accepted = as_role("secretary_a").post(url, {"file": photo(), "reason": "补传照片"}, format="multipart")
+    assert accepted.status_code == 201
+    assert world.meeting_a.history.latest().history_change_reason == "补传照片"
