@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from parkparty.uploads import SUFFIXES
+
 
 class MeetingKind(models.TextChoices):
     """Stable codes: API clients and the meeting rules refer to them."""
@@ -259,8 +261,7 @@ class Guest(models.Model):
 
 def attachment_path(attachment: Attachment, filename: str) -> str:
     # The stored name is ours, not the uploader's: names can carry personal data or path tricks.
-    suffix = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
-    return f"meetings/{attachment.meeting_id}/{attachment.sha256[:16]}.{suffix.get(attachment.content_type, 'bin')}"
+    return f"meetings/{attachment.meeting_id}/{attachment.sha256[:16]}.{SUFFIXES.get(attachment.content_type, 'bin')}"
 
 
 class Attachment(models.Model):

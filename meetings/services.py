@@ -6,7 +6,6 @@ writes anything and runs in one transaction.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,8 +30,7 @@ from meetings.models import (
 )
 from organizations.models import Organization, Park, PartyMember
 from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+from parkparty.uploads import check_upload
 
 # --- who belongs to a meeting ----------------------------------------------------------------------
 
@@ -187,22 +185,6 @@ def meeting_confirm(*, meeting: Meeting) -> Meeting:
 
 # --- attachments -----------------------------------------------------------------------------------
 
-# The first bytes of each accepted type: what a file is, whatever its name says.
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    for signature, content_type in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
 
 @transaction.atomic
 def attachment_add(*, meeting: Meeting, upload: UploadedFile, actor=None, reason: str = "") -> Attachment:
@@ -214,23 +196,13 @@ def attachment_add(*, meeting: Meeting, upload: UploadedFile, actor=None, reason
         meeting._change_reason = reason
         meeting.save(update_fields=["status"])  # a history row with the reason; nothing changes (an empty
         # update_fields would skip the save, and the history with it)
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": _("A file may be at most 10 MB.")})
-    head = upload.read(16)
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        raise ValidationError({"file": _("Only images (JPEG, PNG, WebP) and PDF files can be attached.")})
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    checked = check_upload(upload)
     attachment = Attachment(
         meeting=meeting,
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-        original_name=(upload.name or "")[:200],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        original_name=checked.original_name,
         uploaded_by=actor,
     )
     attachment.file.save(upload.name or "upload", upload, save=False)

@@ -121,7 +121,22 @@ def _policies() -> dict[type[Model], Policy]:
     from activities.models import Venue
     from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
     from meetings.models import Attachment, ChairTerm, JointBody, Matter, Meeting, MeetingRule
-    from organizations.models import District, Grid, Organization, Park, PartyMember
+    from organizations.models import (
+        Criterion,
+        District,
+        DuesCollection,
+        Grid,
+        Honor,
+        Organization,
+        Park,
+        PartyMember,
+        Rating,
+        RatingEvidence,
+        ScoringSheet,
+        StarLevel,
+        Subsidy,
+        SubsidyRule,
+    )
 
     return {
         Park: Policy(park="pk", home_park_reads=True),
@@ -149,6 +164,17 @@ def _policies() -> dict[type[Model], Policy]:
         JointBody: Policy(park="park", home_park_reads=True),
         ChairTerm: Policy(park="joint_body__park", home_park_reads=True),
         Venue: Policy(park="park", home_park_reads=True),
+        # The rating and subsidy rules of a park are public to those who work in it; ratings, subsidies
+        # and dues a secretary reads for their subtree only, and only park admins write them.
+        StarLevel: Policy(park="park", home_park_reads=True),
+        ScoringSheet: Policy(park="park", home_park_reads=True),
+        Criterion: Policy(park="sheet__park", home_park_reads=True),
+        Rating: Policy(park="park", path="organization__path"),
+        RatingEvidence: Policy(park="item__rating__park", path="item__rating__organization__path"),
+        Honor: Policy(park="park", home_park_reads=True),
+        SubsidyRule: Policy(park="park", home_park_reads=True),
+        Subsidy: Policy(park="park", path="organization__path"),
+        DuesCollection: Policy(park="park", path="organization__path"),
     }
 
 

@@ -26,3 +26,33 @@ def parse_month(text: str) -> date | None:
 
 def local_datetime(day: date, hour: int = 0, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_period(text: str) -> tuple[date, date] | None:
+    """A period code → [first day, first day after): 'YYYY-MM', 'YYYY-Qn', 'YYYY-H1'/'YYYY-H2' or 'YYYY'.
+    None when malformed or outside the portal's years. Subsidies and reports name periods this way."""
+    if len(text) == 4 and text.isdigit():
+        return (date(int(text), 1, 1), date(int(text) + 1, 1, 1)) if year_in_range(int(text)) else None
+    if len(text) == 7 and text[4:6] in ("-Q", "-H") and text[:4].isdigit() and text[6].isdigit():
+        year, index, months = int(text[:4]), int(text[6]), 3 if text[5] == "Q" else 6
+        if not (year_in_range(year) and 1 <= index <= 12 // months):
+            return None
+        start = date(year, (index - 1) * months + 1, 1)
+        return start, _add_months(start, months)
+    month = parse_month(text)
+    return None if month is None else (month, _add_months(month, 1))
+
+
+def quarter_code(year: int, quarter: int) -> str:
+    return f"{year}-Q{quarter}"
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    """[first day, first day after) of a quarter."""
+    start = date(year, 3 * quarter - 2, 1)
+    return start, _add_months(start, 3)

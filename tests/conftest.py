@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -10,7 +11,19 @@ from rest_framework.test import APIClient
 
 from meetings import services
 from meetings.models import JointBody, Matter, Meeting, RotationSeat
-from organizations.models import Organization
+from organizations.models import (
+    Criterion,
+    DuesCollection,
+    Honor,
+    Organization,
+    Rating,
+    ScoringSheet,
+    Subsidy,
+    SubsidyKind,
+    SubsidyRule,
+)
+from organizations.ratings import services as rating_services
+from organizations.subsidies import services as subsidy_services
 from parkparty.dates import local_datetime
 from parkparty.models import Role
 from tests import factories as f
@@ -56,6 +69,12 @@ class World:
     meeting_a: object = None
     matter_a: object = None
     joint_body: object = None
+    sheet: object = None
+    rating_a: object = None
+    rule: object = None
+    subsidy_a: object = None
+    honor_a: object = None
+    dues_a: object = None
 
 
 @pytest.fixture
@@ -106,12 +125,59 @@ def world(db) -> World:
     for node in (committee, branch_a, branch_b):
         node.refresh_from_db()
     meeting_a, matter_a, joint_body = _meetings_of(park, branch_a, branch_b, member_a, enterprise_a)
+    ratings = _ratings_of(park, branch_a, enterprise_a, users["admin"])
     return World(
         park, other_park, committee, branch_a, branch_b, group_a, other_branch,
         enterprise_a, enterprise_b, enterprise_uncovered, other_enterprise,
         member_a, member_b, other_member, instructor, users, token, district, grid,
-        meeting_a, matter_a, joint_body,
+        meeting_a, matter_a, joint_body, *ratings,
     )  # fmt: skip
+
+
+def _ratings_of(park, branch_a, enterprise_a, admin):
+    """The park's 2024 scoring sheet and star levels, branch A's confirmed rating of 2024 Q2, the red-star
+    rule, the quarter's allowance proposed for branch A, an honour and branch A's dues of May 2024."""
+    rating_services.star_levels_install_defaults(park=park)
+    sheet = ScoringSheet.objects.create(park=park, year=2024, title="2024年度党支部星级评定评分细则")
+    for position, (title, points, source, veto) in enumerate(SHEET_CRITERIA):
+        Criterion.objects.create(
+            sheet=sheet, position=position, title=title, max_points=points, source=source, is_veto=veto
+        )
+    criteria = list(sheet.criteria.all())
+    scores = (Decimal(36), Decimal(25), Decimal(20), Decimal(0))  # 81 of 100: four stars
+    rating = rating_services.rating_save(
+        rating=Rating(organization=branch_a, sheet=sheet, year=2024, quarter=2, assessed_on=date(2024, 6, 28)),
+        items=[
+            rating_services.ItemLine(c, score, reason="巡查核实") for c, score in zip(criteria, scores, strict=True)
+        ],
+        actor=admin,
+    )
+    rating = rating_services.rating_confirm(rating=rating, actor=admin)
+    rule = subsidy_services.rule_save(
+        rule=SubsidyRule(park=park, kind=SubsidyKind.RED_STAR_ALLOWANCE, valid_from=date(2020, 1, 1)),
+        rates={5: Decimal(300), 4: Decimal(200), 3: Decimal(100), 2: Decimal(50), 1: Decimal(0)},
+    )
+    subsidy_services.rule_save(rule=SubsidyRule(park=park, kind=SubsidyKind.DUES_RETURN, valid_from=date(2020, 1, 1)))
+    subsidy = Subsidy.objects.create(
+        park=park, organization=branch_a, kind=SubsidyKind.RED_STAR_ALLOWANCE, period="2024-Q2",
+        period_start=date(2024, 4, 1), amount=Decimal("200.00"), rule=rule, rating=rating,
+    )  # fmt: skip
+    honor = rating_services.honor_save(
+        honor=Honor(park=park, year=2024, kind=Honor.Kind.FIVE_STAR, star=Honor.Star.HARMONY, enterprise=enterprise_a)
+    )
+    dues = subsidy_services.dues_record(
+        dues=DuesCollection(organization=branch_a, month=date(2024, 5, 1), amount=Decimal("360.00"), members_paying=3)
+    )
+    return sheet, rating, rule, subsidy, honor, dues
+
+
+# (title, maximum points, suggested from, veto item) of the world's scoring sheet.
+SHEET_CRITERIA = (
+    ("三会一课落实", Decimal(40), "meetings", False),
+    ("主题活动开展", Decimal(30), "", False),
+    ("协调事项办结", Decimal(30), "matters", False),
+    ("发生重大安全生产事故或违纪违法问题", Decimal(0), "", True),
+)
 
 
 def _meetings_of(park, branch_a, branch_b, member_a, enterprise_a):

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Attachment, Attendance, ChairTerm, Guest, JointBody, Matter, Meeting, RotationSeat
-from meetings.services import MAX_ATTACHMENT_BYTES, AttendanceLine, matter_save, meeting_confirm, meeting_save
+from meetings.services import AttendanceLine, matter_save, meeting_confirm, meeting_save
 from meetings.services import rules_install_defaults as install_rules
 from meetings.views import meeting_hosts
 from organizations.models import Organization
 from parkparty.dates import local_datetime
+from parkparty.uploads import MAX_UPLOAD_BYTES
 from tests import factories as f
 
 # Every request of a logged-in user starts with: the session, the user, their grants, whether they are
@@ -305,7 +306,7 @@ def test_logging_a_meeting_with_attendance_and_a_photo_saves_all_three(world, lo
 
 def bad_posts(world):
     tomorrow = timezone.localdate() + timedelta(days=1)
-    big = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (MAX_ATTACHMENT_BYTES + 1 - 8))
+    big = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (MAX_UPLOAD_BYTES + 1 - 8))
     return {
         "a meeting held in the future": (log_form(world, held_at_0=tomorrow.isoformat()), "held_at"),
         "an outsider in attendance": (

@@ -3,58 +3,28 @@
 Roles: admin (park admin of park A), viewer (park A), secretary_a (branch A), secretary_b (joint branch B),
 instructor (assigned to the uncovered enterprise), anonymous, token (the admin's API token: read-only).
 A row outside one's scope does not exist (404); a write one's role does not allow is 403.
+Ratings, honours and subsidies have their rows in tests/matrix_ratings_api.py and matrix_ratings_pages.py.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
-from meetings.services import attachment_add
-from parkparty.dates import local_datetime
 from tests.conftest import ROLES, client_for
 from tests.factories import credit_code
+from tests.matrix import (
+    ADMIN_WRITES,
+    API,
+    PAGE_READ_ALL,
+    READ_ALL,
+    Route,
+    an_attachment,
+    photo,
+    statuses,
+    yesterday,
+)
+from tests.matrix_ratings_api import ROUTES as RATINGS_API
+from tests.matrix_ratings_pages import ROUTES as RATINGS_PAGES
 
-
-@dataclass(frozen=True)
-class Route:
-    name: str  # URL name the route resolves to (checked for completeness below)
-    method: str
-    url: Callable
-    expected: dict
-    data: Callable | None = None
-    format: str = "json"
-
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def photo(world):
-    return {"file": SimpleUploadedFile("photo.png", PNG, content_type="image/png")}
-
-
-def yesterday() -> str:
-    return local_datetime(timezone.localdate() - timedelta(days=1), 9).isoformat()
-
-
-def an_attachment(world) -> int:
-    upload = SimpleUploadedFile("photo.png", PNG, content_type="image/png")
-    return attachment_add(meeting=world.meeting_a, upload=upload).pk
-
-
-def statuses(admin, viewer, secretary_a, secretary_b, instructor, anonymous, token):
-    return dict(zip(ROLES, (admin, viewer, secretary_a, secretary_b, instructor, anonymous, token), strict=True))
-
-
-READ_ALL = statuses(200, 200, 200, 200, 200, 401, 200)
-ADMIN_WRITES = statuses(201, 403, 403, 403, 403, 401, 403)
-PAGE_READ_ALL = statuses(200, 200, 200, 200, 200, 302, 302)
-
-API = "/api/v1"
 ROUTES = [
     Route("healthz", "get", lambda w: "/healthz", statuses(200, 200, 200, 200, 200, 200, 200)),
     Route("api-schema", "get", lambda w: "/api/schema/", statuses(200, 200, 200, 200, 200, 200, 200)),
@@ -205,6 +175,7 @@ ROUTES = [
     Route("matter-status", "post", lambda w: f"/meetings/matters/{w.matter_a.pk}/status/",
           statuses(302, 403, 302, 404, 404, 302, 302), data=lambda w: {"status": "in_progress"}, format="multipart"),
 ]  # fmt: skip
+ROUTES += RATINGS_API + RATINGS_PAGES
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")

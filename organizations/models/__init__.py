@@ -1,0 +1,44 @@
+"""The organizations app's models, one module per sub-domain:
+
+- structure: parks, districts, grids, the tree of party organizations and party members;
+- ratings: scoring sheets, quarterly star ratings and honours;
+- subsidies: subsidy rules, the subsidy ledger and party dues.
+"""
+
+from organizations.models.ratings import (
+    GOOD_OR_ABOVE,
+    MAX_STARS,
+    Classification,
+    Criterion,
+    Honor,
+    Rating,
+    RatingEvidence,
+    RatingItem,
+    ScoringSheet,
+    StarLevel,
+)
+from organizations.models.structure import District, Grid, Organization, Park, PartyMember
+from organizations.models.subsidies import DuesCollection, Subsidy, SubsidyKind, SubsidyRate, SubsidyRule
+
+__all__ = [
+    "GOOD_OR_ABOVE",
+    "MAX_STARS",
+    "Classification",
+    "Criterion",
+    "District",
+    "DuesCollection",
+    "Grid",
+    "Honor",
+    "Organization",
+    "Park",
+    "PartyMember",
+    "Rating",
+    "RatingEvidence",
+    "RatingItem",
+    "ScoringSheet",
+    "StarLevel",
+    "Subsidy",
+    "SubsidyKind",
+    "SubsidyRate",
+    "SubsidyRule",
+]

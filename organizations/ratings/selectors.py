@@ -1,0 +1,128 @@
+"""Reads about ratings shared by the API, pages and reports: stars on a date, rating statistics, the
+star map, and the scores the portal suggests from what it knows."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from enterprises.selectors import rate
+from meetings.models import Matter
+from meetings.selectors import add_months, compliance_for_month
+from organizations.models import GOOD_OR_ABOVE, MAX_STARS, Classification, Criterion, Organization, Rating, ScoringSheet
+from parkparty.dates import quarter_bounds
+
+CENT = Decimal("0.01")
+
+
+def sheet_in_use(sheet: ScoringSheet) -> bool:
+    return sheet.ratings.filter(status=Rating.Status.CONFIRMED).exists()
+
+
+def sheet_for(*, park_id: int, year: int) -> ScoringSheet | None:
+    """The sheet a rating of this year uses: the year's latest version, else the latest earlier one."""
+    return ScoringSheet.objects.filter(park_id=park_id, year__lte=year).order_by("-year", "-version").first()
+
+
+# --- the star level on a date ----------------------------------------------------------------------
+
+
+def _active_on(as_of: date) -> Q:
+    return Q(established_on__lte=as_of) & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=as_of))
+
+
+def latest_confirmed(as_of: date, organization: str = "pk") -> QuerySet[Rating]:
+    """The latest confirmed rating assessed on or before `as_of`, per organization (a correlated subquery
+    served by the rating_latest_confirmed index)."""
+    return Rating.objects.filter(
+        organization=OuterRef(organization), status=Rating.Status.CONFIRMED, assessed_on__lte=as_of
+    ).order_by("-assessed_on", "-year", "-quarter", "-pk")
+
+
+def rated_organizations(park_ids: list[int], as_of: date) -> QuerySet[Organization]:
+    """The park's party organizations on `as_of`, each with the stars and class of its latest confirmed
+    rating (null when never rated). One query."""
+    latest = latest_confirmed(as_of)
+    return (
+        Organization.objects.filter(_active_on(as_of), park_id__in=park_ids, kind__in=Organization.BRANCH_KINDS)
+        .annotate(
+            stars=Subquery(latest.values("stars")[:1]),
+            classification=Subquery(latest.values("classification")[:1]),
+            rating_id=Subquery(latest.values("pk")[:1]),
+        )
+        .order_by("path")
+    )
+
+
+def rating_stats(*, park_ids: list[int], as_of: date) -> dict:
+    """Organizations rated (latest confirmed rating on `as_of`), by stars and by class, and the share
+    rated good or above (demonstration or standard). One query."""
+    latest_ids = Rating.objects.filter(pk=Subquery(latest_confirmed(as_of, "organization").values("pk")[:1])).filter(
+        park_id__in=park_ids, organization__in=Organization.objects.filter(_active_on(as_of))
+    )
+    aggregates = {"rated": Count("pk")}
+    aggregates |= {f"stars_{n}": Count("pk", filter=Q(stars=n)) for n in range(1, MAX_STARS + 1)}
+    aggregates |= {f"class_{c}": Count("pk", filter=Q(classification=c)) for c in Classification.values}
+    row = latest_ids.aggregate(**aggregates)
+    good = sum(row[f"class_{c}"] for c in GOOD_OR_ABOVE)
+    return {
+        "rated": row["rated"],
+        "by_stars": {str(n): row[f"stars_{n}"] for n in range(1, MAX_STARS + 1)},
+        "by_classification": {c: row[f"class_{c}"] for c in Classification.values},
+        "good_or_above": good,
+        "good_or_above_rate": rate(good, row["rated"]),
+    }
+
+
+# --- suggested scores ------------------------------------------------------------------------------
+
+
+def _meeting_compliance(organization: Organization, year: int, quarter: int):
+    """Share of the quarter's required meetings held (monthly rules for each month, quarterly ones once)."""
+    start, _end = quarter_bounds(year, quarter)
+    required = held = 0
+    only = Organization.objects.filter(pk=organization.pk)
+    for month in (start, add_months(start, 1), add_months(start, 2)):
+        for row in compliance_for_month(park_ids=[organization.park_id], month=month, organizations=only):
+            required += row.required
+            held += row.held
+    return rate(held, required)
+
+
+def _matters_resolved(organization: Organization, year: int, quarter: int):
+    """Share of the matters raised by the organization's subtree in the quarter that are resolved."""
+    start, end = quarter_bounds(year, quarter)
+    row = Matter.objects.filter(
+        organization__path__startswith=organization.path, raised_on__gte=start, raised_on__lt=end
+    ).aggregate(raised=Count("pk"), resolved=Count("pk", filter=Q(status=Matter.Status.RESOLVED)))
+    return rate(row["resolved"], row["raised"])
+
+
+SUGGESTERS = {
+    Criterion.Source.MEETINGS: _meeting_compliance,
+    Criterion.Source.MATTERS: _matters_resolved,
+    # Criterion.Source.ACTIVITIES: activities are recorded from issue 5 on; until then, no suggestion.
+}
+
+
+def suggestions(*, organization: Organization, year: int, quarter: int, sheet: ScoringSheet) -> dict[int, Decimal]:
+    """criterion id → the score the portal suggests: the share the organization achieved of what the
+    criterion measures, times its maximum. Criteria with nothing to measure (or nothing due) get none."""
+    result = {}
+    shares: dict[str, Decimal | None] = {}
+    for criterion in sheet.criteria.all():
+        suggest = SUGGESTERS.get(criterion.source)
+        if suggest is None:
+            continue
+        if criterion.source not in shares:
+            shares[criterion.source] = suggest(organization, year, quarter)
+        share = shares[criterion.source]
+        if share is not None:
+            result[criterion.pk] = (criterion.max_points * share).quantize(CENT)
+    return result
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1

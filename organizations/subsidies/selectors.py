@@ -1,0 +1,93 @@
+"""Reads on the subsidy ledger shared by the API, pages, exports and reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+
+from organizations.models import DuesCollection, Subsidy, SubsidyKind, SubsidyRule
+
+ZERO = Decimal("0.00")
+
+
+def rule_in_force(*, park_id: int, kind: str, on: date) -> SubsidyRule | None:
+    """The park's rule of this kind on a date: the latest that took effect on or before it."""
+    return SubsidyRule.objects.filter(park_id=park_id, kind=kind, valid_from__lte=on).order_by("-valid_from").first()
+
+
+def standing(park_id: int, period: str, kind: str) -> QuerySet[Subsidy]:
+    """Records of a park, period and kind that stand: not cancelled, not reversals, not reversed."""
+    return Subsidy.objects.filter(
+        park_id=park_id, period=period, kind=kind, reverses__isnull=True, reversal__isnull=True
+    ).exclude(status=Subsidy.Status.CANCELLED)
+
+
+def existing(subsidy: Subsidy) -> QuerySet[Subsidy]:
+    """Standing records for the same recipient (organization and person), kind and period."""
+    return (
+        standing(subsidy.park_id, subsidy.period, subsidy.kind)
+        .filter(organization_id=subsidy.organization_id, member_id=subsidy.member_id)
+        .exclude(pk=subsidy.pk)
+    )
+
+
+def paid(park_ids: list[int], *, kind: str | None = None, since: date | None = None, until: date | None = None):
+    """Paid entries (reversals included, negative), by the date they were paid."""
+    entries = Subsidy.objects.filter(park_id__in=park_ids, status=Subsidy.Status.PAID)
+    if kind:
+        entries = entries.filter(kind=kind)
+    if since:
+        entries = entries.filter(paid_on__gte=since)
+    if until:
+        entries = entries.filter(paid_on__lte=until)
+    return entries
+
+
+def subsidy_stats(
+    *, park_ids: list[int], kind: str | None = None, since: date | None = None, until: date | None = None
+) -> dict:
+    """Money paid, net of reversals: the total, by kind and by year paid. One query, grouped in SQL."""
+    rows = (
+        paid(park_ids, kind=kind, since=since, until=until)
+        .annotate(year=ExtractYear("paid_on"))
+        .values("kind", "year")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        by_kind[row["kind"]] += row["amount"]
+        by_year[row["year"]] += row["amount"]
+    total = sum(by_kind.values(), ZERO)
+    return {
+        "total": _money(total),
+        "by_kind": {code: _money(by_kind[code]) for code in SubsidyKind.values if code in by_kind},
+        "by_year": {str(year): _money(by_year[year]) for year in sorted(by_year)},
+    }
+
+
+def _money(amount: Decimal) -> str:
+    return str(Decimal(amount).quantize(Decimal("0.01")))
+
+
+def with_returns(dues: QuerySet[DuesCollection]) -> QuerySet[DuesCollection]:
+    """Dues with the return proposed or approved (`returning`) and paid net of reversals (`returned`)."""
+    return dues.annotate(
+        returned=Sum("subsidies__amount", filter=Q(subsidies__status=Subsidy.Status.PAID), default=ZERO),
+        returning=Sum("subsidies__amount", filter=Q(subsidies__status__in=Subsidy.OPEN_STATUSES), default=ZERO),
+    )
+
+
+def return_owed(dues: DuesCollection, rules: list[SubsidyRule]) -> Decimal:
+    """The return owed on dues under the dues-return rule in force that month (`rules`: the park's
+    dues-return rules, any order)."""
+    in_force = [rule for rule in rules if rule.valid_from <= dues.month]
+    if not in_force:
+        return ZERO
+    share = max(in_force, key=lambda rule: rule.valid_from).share
+    return (dues.amount * share).quantize(Decimal("0.01"))

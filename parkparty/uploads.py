@@ -1,0 +1,52 @@
+"""Checks every uploaded photo or PDF passes (meeting attachments, rating evidence, activity photos)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+# The first bytes of each accepted type: what a file is, whatever its name says.
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+SUFFIXES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    content_type: str
+    size: int
+    sha256: str
+    original_name: str
+
+
+def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
+    """An image (JPEG, PNG, WebP) or PDF of at most 10 MB, judged by its first bytes, not its name."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError({field: _("A file may be at most 10 MB.")})
+    content_type = sniff_content_type(upload.read(16))
+    if content_type is None:
+        raise ValidationError({field: _("Only images (JPEG, PNG, WebP) and PDF files can be attached.")})
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedUpload(content_type, upload.size, digest.hexdigest(), (upload.name or "")[:200])

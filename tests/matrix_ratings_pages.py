@@ -1,0 +1,5 @@
+"""Permission-matrix rows for the pages of ratings, honours and subsidies (see tests/matrix.py)."""
+
+from tests.matrix import Route
+
+ROUTES: list[Route] = []
