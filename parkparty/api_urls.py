@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 from enterprises import api as enterprises_api
 from meetings import api as meetings_api
 from organizations import api as organizations_api
+from organizations.ratings import api as ratings_api
+from organizations.subsidies import api as subsidies_api
 
 router = DefaultRouter()
 router.register("parks", organizations_api.ParkViewSet, basename="park")
@@ -22,11 +24,21 @@ router.register("meetings", meetings_api.MeetingViewSet, basename="meeting")
 router.register("meeting-rules", meetings_api.MeetingRuleViewSet, basename="meeting-rule")
 router.register("joint-bodies", meetings_api.JointBodyViewSet, basename="joint-body")
 router.register("matters", meetings_api.MatterViewSet, basename="matter")
+router.register("star-levels", ratings_api.StarLevelViewSet, basename="star-level")
+router.register("scoring-sheets", ratings_api.ScoringSheetViewSet, basename="scoring-sheet")
+router.register("criteria", ratings_api.CriterionViewSet, basename="criterion")
+router.register("ratings", ratings_api.RatingViewSet, basename="rating")
+router.register("honors", ratings_api.HonorViewSet, basename="honor")
+router.register("subsidy-rules", subsidies_api.SubsidyRuleViewSet, basename="subsidy-rule")
+router.register("subsidies", subsidies_api.SubsidyViewSet, basename="subsidy")
+router.register("dues", subsidies_api.DuesViewSet, basename="dues")
 
 v1 = [
     path("stats/coverage/", enterprises_api.CoverageStatsView.as_view(), name="stats-coverage"),
     path("stats/meetings/", meetings_api.MeetingStatsView.as_view(), name="stats-meetings"),
     path("stats/matters/", meetings_api.MatterStatsView.as_view(), name="stats-matters"),
+    path("stats/ratings/", ratings_api.RatingStatsView.as_view(), name="stats-ratings"),
+    path("stats/subsidies/", subsidies_api.SubsidyStatsView.as_view(), name="stats-subsidies"),
     path("", include(router.urls)),
 ]
 

@@ -168,6 +168,9 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "organizations.models.Organization.Kind",
         "MeetingKindEnum": "meetings.models.MeetingKind",
         "JointBodyKindEnum": "meetings.models.JointBody.Kind",
+        "SubsidyKindEnum": "organizations.models.SubsidyKind",
+        "HonorKindEnum": "organizations.models.Honor.Kind",
+        "CriterionSourceEnum": "organizations.models.Criterion.Source",
     },
 }
 
