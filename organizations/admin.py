@@ -78,3 +78,8 @@ class PartyMemberAdmin(ScopedAdmin, SimpleHistoryAdmin):
         if obj is not None and not access.sees_personal_data(request.user, park_id):
             return [f for f in fields if f not in ("id_number", "phone")]
         return fields
+
+
+# Ratings, honours and the subsidy ledger register their screens in their sub-packages.
+from organizations.ratings import admin as ratings_admin  # noqa: E402, F401
+from organizations.subsidies import admin as subsidies_admin  # noqa: E402, F401

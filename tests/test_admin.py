@@ -21,7 +21,9 @@ LEDGER_MODELS = [
     "organizations.park", "organizations.district", "organizations.grid", "organizations.organization",
     "organizations.partymember", "enterprises.enterprise", "enterprises.coverage", "enterprises.instructor",
     "enterprises.instructorassignment", "meetings.meeting", "meetings.meetingrule", "meetings.jointbody",
-    "meetings.chairterm", "meetings.matter", "activities.venue",
+    "meetings.chairterm", "meetings.matter", "activities.venue", "organizations.starlevel",
+    "organizations.scoringsheet", "organizations.rating", "organizations.honor", "organizations.subsidyrule",
+    "organizations.subsidy", "organizations.duescollection",
 ]  # fmt: skip
 
 
@@ -81,3 +83,37 @@ def test_the_admin_refuses_a_matter_resolved_without_a_resolution(staff_admin, w
     assert "Say how the matter was resolved" in response.content.decode()
     world.matter_a.refresh_from_db()
     assert world.matter_a.status == "open"
+
+
+def test_the_ledger_of_subsidies_is_read_only_in_the_admin(staff_admin, world):
+    url = reverse("admin:organizations_subsidy_change", args=[world.subsidy_a.pk])
+    page = staff_admin.get(url)
+    assert page.status_code == 200
+    assert b'name="amount"' not in page.content  # shown, not editable
+    assert staff_admin.post(url, {"amount": "1.00"}).status_code == 403
+    delete = reverse("admin:organizations_subsidy_delete", args=[world.subsidy_a.pk])
+    assert staff_admin.post(delete, {"post": "yes"}).status_code == 403
+    world.subsidy_a.refresh_from_db()
+    assert str(world.subsidy_a.amount) == "200.00"
+
+
+def test_a_subsidy_rule_records_were_computed_with_is_not_changed_in_the_admin(staff_admin, world):
+    url = reverse("admin:organizations_subsidyrule_change", args=[world.rule.pk])
+    assert b'name="valid_from"' not in staff_admin.get(url).content
+
+
+def test_criteria_of_a_sheet_in_use_cannot_be_changed_in_the_admin(staff_admin, world):
+    page = staff_admin.get(reverse("admin:organizations_scoringsheet_change", args=[world.sheet.pk]))
+    assert page.status_code == 200
+    assert b'name="criteria-0-max_points"' not in page.content
+
+
+def test_the_admin_refuses_a_five_star_honour_without_its_star(staff_admin, world):
+    response = staff_admin.post(
+        reverse("admin:organizations_honor_add"),
+        {"park": world.park.pk, "year": 2024, "kind": "five_star", "star": "", "title": "五星",
+         "organization": world.branch_a.pk},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Name the star of the five-star competition" in response.content.decode()

@@ -75,13 +75,6 @@ def level_for(levels: list[StarLevel], total: Decimal, *, vetoed: bool) -> tuple
 # --- scoring sheets --------------------------------------------------------------------------------
 
 
-def _refuse_if_in_use(sheet: ScoringSheet) -> None:
-    if sheet.pk and selectors.sheet_in_use(sheet):
-        raise ValidationError(
-            {"sheet": _("Confirmed ratings use this scoring sheet: make a new version to change its criteria.")}
-        )
-
-
 @transaction.atomic
 def sheet_save(*, sheet: ScoringSheet) -> ScoringSheet:
     if not year_in_range(sheet.year or 0):
@@ -93,15 +86,23 @@ def sheet_save(*, sheet: ScoringSheet) -> ScoringSheet:
     return sheet
 
 
+def criterion_errors(criterion: Criterion) -> dict[str, str]:
+    if criterion.sheet_id and selectors.sheet_in_use(criterion.sheet):
+        return {"sheet": _("Confirmed ratings use this scoring sheet: make a new version to change its criteria.")}
+    if criterion.pk and Criterion.objects.filter(pk=criterion.pk).exclude(sheet_id=criterion.sheet_id).exists():
+        return {"sheet": _("A criterion cannot move to another scoring sheet.")}
+    if criterion.is_veto and criterion.max_points:
+        return {"max_points": _("A veto item carries no points.")}
+    return {}
+
+
 @transaction.atomic
 def criterion_save(*, criterion: Criterion) -> Criterion:
     """Add or change a criterion, unless confirmed ratings already use its sheet."""
-    sheet = ScoringSheet.objects.select_for_update().get(pk=criterion.sheet_id)
-    _refuse_if_in_use(sheet)
-    if criterion.pk and Criterion.objects.filter(pk=criterion.pk).exclude(sheet_id=criterion.sheet_id).exists():
-        raise ValidationError({"sheet": _("A criterion cannot move to another scoring sheet.")})
-    if criterion.is_veto and criterion.max_points:
-        raise ValidationError({"max_points": _("A veto item carries no points.")})
+    ScoringSheet.objects.select_for_update().filter(pk=criterion.sheet_id).first()  # vs. a confirmation
+    errors = criterion_errors(criterion)
+    if errors:
+        raise ValidationError(errors)
     criterion.full_clean()
     criterion.save()
     return criterion
@@ -292,10 +293,7 @@ def evidence_add(*, item: RatingItem, upload: UploadedFile, actor=None) -> Ratin
 # --- honours ---------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def honor_save(*, honor: Honor) -> Honor:
-    """An honour for an organization or an enterprise of the park; a five-star honour names its star and,
-    unless told otherwise, the department that runs that star."""
+def honor_errors(honor: Honor) -> dict[str, str]:
     errors = {}
     if (honor.organization_id is None) == (honor.enterprise_id is None):
         errors["organization"] = _("Name either an organization or an enterprise.")
@@ -310,6 +308,14 @@ def honor_save(*, honor: Honor) -> Honor:
         errors["year"] = _("Give a year between 2000 and five years from now.")
     if honor.awarded_on and honor.awarded_on > timezone.localdate():
         errors["awarded_on"] = _("An honour cannot have been awarded in the future.")
+    return errors
+
+
+@transaction.atomic
+def honor_save(*, honor: Honor) -> Honor:
+    """An honour for an organization or an enterprise of the park; a five-star honour is titled after its
+    star and, unless told otherwise, names the department that runs that star."""
+    errors = honor_errors(honor)
     if errors:
         raise ValidationError(errors)
     if honor.kind == Honor.Kind.FIVE_STAR:

@@ -57,17 +57,19 @@ def amount_errors(amount, *, field: str = "amount") -> dict[str, str]:
 # --- rules -----------------------------------------------------------------------------------------
 
 
+def rule_errors(rule: SubsidyRule) -> dict[str, str]:
+    if rule.pk and Subsidy.objects.filter(rule_id=rule.pk).exists():
+        return {"valid_from": _("Records were computed with this rule: add a new rule from a later date instead.")}
+    if rule.valid_from is None or not year_in_range(rule.valid_from.year):
+        return {"valid_from": _("Give a date between 2000 and five years from now.")}
+    return {}
+
+
 @transaction.atomic
 def rule_save(*, rule: SubsidyRule, rates: dict[int, Decimal] | None = None) -> SubsidyRule:
     """Add a rule, or change one no record was computed with yet (past payments keep their rule: a
     change of policy is a new rule from a later date). `rates`: stars → amount per quarter."""
-    if rule.pk and Subsidy.objects.filter(rule_id=rule.pk).exists():
-        raise ValidationError(
-            {"valid_from": _("Records were computed with this rule: add a new rule from a later date instead.")}
-        )
-    if not year_in_range(rule.valid_from.year):
-        raise ValidationError({"valid_from": _("Give a date between 2000 and five years from now.")})
-    errors = {}
+    errors = rule_errors(rule)
     for stars, amount in (rates or {}).items():
         if amount != 0:
             errors |= amount_errors(amount, field="rates")
@@ -125,7 +127,7 @@ def subsidy_propose(*, subsidy: Subsidy, actor=None) -> Subsidy:
 
 
 def _locked(subsidy: Subsidy) -> Subsidy:
-    return Subsidy.objects.select_for_update().select_related("organization", "member").get(pk=subsidy.pk)
+    return Subsidy.objects.select_for_update(of=("self",)).select_related("organization", "member").get(pk=subsidy.pk)
 
 
 def _require(subsidy: Subsidy, *statuses: str, message: str) -> None:
@@ -305,10 +307,7 @@ def _propose_allowance(rating: Rating, rule: SubsidyRule, amount: Decimal, perio
 # --- dues ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def dues_record(*, dues: DuesCollection, actor=None) -> DuesCollection:
-    """Record (or correct, while no return was paid from it) the dues a branch collected in a month."""
-    dues.park_id = dues.organization.park_id
+def dues_errors(dues: DuesCollection) -> dict[str, str]:
     errors = {}
     if dues.month is None or dues.month.day != 1 or not year_in_range(dues.month.year):
         errors["month"] = _("Give the month as its first day, between 2000 and five years from now.")
@@ -320,6 +319,14 @@ def dues_record(*, dues: DuesCollection, actor=None) -> DuesCollection:
         errors["amount"] = _("Give the dues in yuan with at most two decimals, zero or more.")
     if dues.pk and Subsidy.objects.filter(dues_id=dues.pk, status=Subsidy.Status.PAID).exists():
         errors["amount"] = _("A return was paid from these dues: they can no longer change.")
+    return errors
+
+
+@transaction.atomic
+def dues_record(*, dues: DuesCollection, actor=None) -> DuesCollection:
+    """Record (or correct, while no return was paid from it) the dues a branch collected in a month."""
+    dues.park_id = dues.organization.park_id
+    errors = dues_errors(dues)
     if errors:
         raise ValidationError(errors)
     if dues.recorded_by_id is None and actor is not None and actor.is_authenticated:
