@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from enterprises.forms import OverviewForm, ParkForm
 from enterprises.models import Coverage, active_on
 from enterprises.selectors import cached_coverage_summary, enterprises_in_park_on, enterprises_needing_own_branch
-from organizations.models import Organization, Park, PartyMember
+from organizations.models import Organization, Park, PartyMember, Rating, Subsidy
 from organizations.selectors import change_history, member_count, organization_tree_rows
 from parkparty import access
 
@@ -94,6 +94,10 @@ def _set_levels(rows: list[Organization]) -> None:
         row.level = row.depth - top
 
 
+# An organization's page lists its latest subsidy records; the ledger, filtered to it, has them all.
+SUBSIDIES_SHOWN = 20
+
+
 @login_required
 def organization_detail(request, pk: int):
     user = request.user
@@ -112,6 +116,13 @@ def organization_detail(request, pk: int):
         "members": access.visible(user, PartyMember).filter(organization=organization).select_related("enterprise"),
         "show_personal": access.sees_personal_data(user, organization.park_id),
         "history": change_history(organization.history.all()),
+        # Newest first, one query each, however many quarters and records there are.
+        "ratings": access.visible(user, Rating).filter(organization=organization).order_by("-year", "-quarter"),
+        "subsidies": access.visible(user, Subsidy)
+        .filter(organization=organization)
+        .select_related("member")
+        .order_by("-period_start", "-pk")[:SUBSIDIES_SHOWN],
+        "subsidy_count": access.visible(user, Subsidy).filter(organization=organization).count(),
     }
     return render(request, "organizations/organization_detail.html", context)
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("parkparty.health_urls")),
     path("enterprises/", include("enterprises.urls")),
     path("meetings/", include("meetings.urls")),
+    path("ratings/", include("organizations.ratings.urls")),
+    path("subsidies/", include("organizations.subsidies.urls")),
     path("", include("organizations.urls")),
 ]
 
