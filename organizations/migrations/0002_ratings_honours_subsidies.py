@@ -496,7 +496,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='rating',
-            index=models.Index(fields=['park', 'status', 'organization', '-assessed_on'], name='rating_latest_confirmed'),
+            index=models.Index(fields=['organization', 'status', '-assessed_on'], name='rating_latest_confirmed'),
         ),
         migrations.AddConstraint(
             model_name='rating',

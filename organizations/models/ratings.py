@@ -171,7 +171,7 @@ class Rating(models.Model):
         ]
         indexes = [
             # Stars on a date: the latest confirmed rating of each organization of a park up to that date.
-            models.Index(fields=["park", "status", "organization", "-assessed_on"], name="rating_latest_confirmed"),
+            models.Index(fields=["organization", "status", "-assessed_on"], name="rating_latest_confirmed"),
         ]
 
     def __str__(self) -> str:

@@ -57,15 +57,14 @@ def rated_organizations(park_ids: list[int], as_of: date) -> QuerySet[Organizati
 
 
 def rating_stats(*, park_ids: list[int], as_of: date) -> dict:
-    """Organizations rated (latest confirmed rating on `as_of`), by stars and by class, and the share
-    rated good or above (demonstration or standard). One query."""
-    latest_ids = Rating.objects.filter(pk=Subquery(latest_confirmed(as_of, "organization").values("pk")[:1])).filter(
-        park_id__in=park_ids, organization__in=Organization.objects.filter(_active_on(as_of))
-    )
+    """Organizations rated (by their latest confirmed rating on `as_of`), by stars and by class, and the
+    share rated good or above (demonstration or standard). One query: per organization, two index
+    probes for its latest rating, whatever the number of past ratings."""
+    rated = rated_organizations(park_ids, as_of).filter(stars__isnull=False)
     aggregates = {"rated": Count("pk")}
     aggregates |= {f"stars_{n}": Count("pk", filter=Q(stars=n)) for n in range(1, MAX_STARS + 1)}
     aggregates |= {f"class_{c}": Count("pk", filter=Q(classification=c)) for c in Classification.values}
-    row = latest_ids.aggregate(**aggregates)
+    row = rated.order_by().aggregate(**aggregates)
     good = sum(row[f"class_{c}"] for c in GOOD_OR_ABOVE)
     return {
         "rated": row["rated"],
