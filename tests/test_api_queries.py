@@ -1,9 +1,24 @@
 """Every API list answers in a constant number of queries, whatever the number of rows."""
 
+from datetime import date, timedelta
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from organizations.models import (
+    Criterion,
+    DuesCollection,
+    Honor,
+    Rating,
+    RatingItem,
+    ScoringSheet,
+    Subsidy,
+    SubsidyKind,
+    SubsidyRate,
+    SubsidyRule,
+)
 from tests import factories as f
 
 # Queries every session-authenticated list makes before its own: the session, the user, the user's
@@ -11,6 +26,9 @@ from tests import factories as f
 AUTH = 4
 # Then each list counts its rows for pagination and reads one page: +2.
 # The instructors list also prefetches the page's current assignments: +1.
+# Scoring sheets prefetch their criteria, subsidy rules their rates: +1. Ratings prefetch their items
+# (with each item's criterion joined) and the items' evidence: +2. Dues read the dues-return rules of
+# the page's parks once, for every row's `owed`: +1. Subsidies join their reversal: +0.
 EXPECTED = {
     "parks": AUTH + 2,
     "districts": AUTH + 2,
@@ -20,12 +38,20 @@ EXPECTED = {
     "enterprises": AUTH + 2,
     "coverages": AUTH + 2,
     "instructors": AUTH + 3,
+    "star-levels": AUTH + 2,
+    "scoring-sheets": AUTH + 3,
+    "criteria": AUTH + 2,
+    "ratings": AUTH + 4,
+    "honors": AUTH + 2,
+    "subsidy-rules": AUTH + 3,
+    "subsidies": AUTH + 2,
+    "dues": AUTH + 3,
 }
 
 
 def add_rows(world, n: int) -> None:
     """n more of everything in park A, so a per-row query would show as a larger count."""
-    for _ in range(n):
+    for index in range(n):
         district = f.DistrictFactory(park=world.park)
         f.GridFactory(park=world.park, district=district)
         branch = f.OrganizationFactory(park=world.park, parent=world.committee)
@@ -35,6 +61,29 @@ def add_rows(world, n: int) -> None:
         f.PartyMemberFactory(organization=branch, enterprise=enterprise)
         instructor = f.InstructorFactory(park=world.park)
         f.InstructorAssignmentFactory(instructor=instructor, enterprise=enterprise)
+        add_ratings_and_subsidies(world, branch, index)
+
+
+def add_ratings_and_subsidies(world, branch, index: int) -> None:
+    """A sheet with criteria, a rating with items, an honour, a rule with a rate, a subsidy and dues.
+    (Star levels stay at five per park: their list has no relations to multiply.)"""
+    sheet = ScoringSheet.objects.create(park=world.park, year=2023, version=index + 1, title="细则")
+    for position in range(2):
+        Criterion.objects.create(sheet=sheet, position=position, title="项目", max_points=Decimal(10))
+    rating = Rating.objects.create(
+        park=world.park, organization=branch, sheet=world.sheet, year=2024, quarter=2, assessed_on=date(2024, 6, 28)
+    )
+    RatingItem.objects.bulk_create(RatingItem(rating=rating, criterion=c) for c in world.sheet.criteria.all())
+    Honor.objects.create(park=world.park, year=2024, kind=Honor.Kind.BRAND, title="品牌", organization=branch)
+    rule = SubsidyRule.objects.create(
+        park=world.park, kind=SubsidyKind.ACTIVITY_FUND, valid_from=date(2021, 1, 1) + timedelta(days=index)
+    )
+    SubsidyRate.objects.create(rule=rule, stars=5, amount=Decimal(1))
+    Subsidy.objects.create(
+        park=world.park, organization=branch, kind=SubsidyKind.ACTIVITY_FUND, period="2024-Q2",
+        period_start=date(2024, 4, 1), amount=Decimal(100),
+    )  # fmt: skip
+    DuesCollection.objects.create(park=world.park, organization=branch, month=date(2024, 5, 1), amount=Decimal(90))
 
 
 def count(client, path: str) -> int:
