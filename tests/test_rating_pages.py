@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from organizations.models import Honor, Organization, Rating, RatingItem
+from organizations.models import Honor, Organization, Rating, RatingItem, Subsidy
 from organizations.ratings import services
+from organizations.subsidies import services as subsidy_services
 from tests import factories as f
 from tests.test_meeting_pages import SESSION_AND_SCOPE
 
@@ -316,3 +317,37 @@ def test_the_organization_page_lists_its_ratings_and_subsidies(world, login):
     assert f'data-rating="{world.rating_a.pk}"' in page
     assert f'data-subsidy="{world.subsidy_a.pk}"' in page
     assert Organization.objects.filter(pk=world.branch_a.pk).exists()
+
+
+def add_quarters_and_records(world, branch) -> None:
+    """Three more confirmed quarters of branch A and a record of each kind."""
+    for quarter in (1, 3, 4):
+        year = 2023 if quarter > 2 else 2024
+        rating = services.rating_save(
+            rating=Rating(organization=branch, sheet=world.sheet, year=year, quarter=quarter,
+                          assessed_on=date(year, 3 * quarter, 20))
+        )  # fmt: skip
+        services.rating_confirm(rating=rating)
+    for kind in ("activity_fund", "special_fund", "secretary_allowance"):
+        subsidy_services.subsidy_propose(
+            subsidy=Subsidy(organization=branch, kind=kind, period="2024-Q3", amount=Decimal("99.00"))
+        )
+
+
+# session + scope, the organization, its parent, its children, coverage today and its history, members,
+# its history; its ratings, its latest subsidies and their number.
+ORGANIZATION_QUERIES = SESSION_AND_SCOPE + 10
+
+
+def test_the_organization_page_lists_ratings_and_subsidies_in_constant_queries(world, login, django_assert_num_queries):
+    client = login("admin")
+    url = reverse("organization-detail", args=[world.branch_a.pk])
+    with django_assert_num_queries(ORGANIZATION_QUERIES):
+        one = count_queries(client, url)
+    add_quarters_and_records(world, world.branch_a)
+    with django_assert_num_queries(ORGANIZATION_QUERIES):
+        many = count_queries(client, url)
+    assert one == many
+    response = client.get(url)
+    assert len(response.context["ratings"]) == 4
+    assert [r.year * 10 + r.quarter for r in response.context["ratings"]] == [20242, 20241, 20234, 20233]
