@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from organizations.models import Park
 from parkparty import dbstats
-from parkparty.demo import dehua, kaihua, meeting_plans, quanzhou, yutai
+from parkparty.demo import dehua, kaihua, meeting_plans, quanzhou, ratings, yutai
 from parkparty.demo.builder import ParkBuilder
 from parkparty.ledger_cache import bump_ledger_version
 
@@ -47,7 +47,7 @@ def _loaded_models() -> list:
     """The tables a park's load fills in bulk: the planner needs their statistics at once."""
     from enterprises.models import Coverage, Enterprise, InstructorAssignment
     from meetings.models import Attendance, ChairTerm, Matter, Meeting
-    from organizations.models import Organization, PartyMember
+    from organizations.models import DuesCollection, Organization, PartyMember, Rating, RatingItem, Subsidy
 
     return [
         Enterprise,
@@ -59,6 +59,10 @@ def _loaded_models() -> list:
         Attendance,
         ChairTerm,
         Matter,
+        Rating,
+        RatingItem,
+        Subsidy,
+        DuesCollection,
     ]
 
 
@@ -73,6 +77,8 @@ def load_park(spec) -> Loaded:
         builder.save()
         # Meetings, joint bodies and matters (parkparty/demo/meetings.py): after the ledger they refer to.
         written = meeting_plans.plan(spec, builder, reference_date=REFERENCE_DATES[spec])
+        # Ratings, honours and the subsidy ledger (parkparty/demo/ratings.py): after the meetings they score.
+        ratings.plan(spec, builder, reference_date=REFERENCE_DATES[spec])
         if connection.vendor == "postgresql":
             # Fire the deferred foreign-key checks of the park's few hundred thousand rows now, not at the
             # commit: a broken row fails this park's load, and a caller's enclosing transaction (the test
