@@ -62,6 +62,14 @@ def test_an_admin_rates_confirms_and_pays_the_allowance(new_page, log_in, live_s
     expect(page.locator("[data-figure=total]")).to_have_text("90.00")
     fits_the_screen(page)
 
+    page.click("nav.nav a[href='/ratings/']")
+    page.wait_for_url(re.compile(r"/ratings/$"))
+    expect(page.locator(f".tile[data-organization='{world.branch_b.pk}']")).to_have_attribute("data-stars", "5")
+    expect(page.locator("[data-count-stars='5']")).to_have_text("1")
+    fits_the_screen(page)
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / "star-map-phone.png", full_page=True)
+
     page.click("nav.nav a[href='/subsidies/']")
     page.wait_for_url(re.compile(r"/subsidies/$"))
     page.click(".run-allowances summary")
