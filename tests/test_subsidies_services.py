@@ -257,6 +257,16 @@ def test_the_run_follows_a_changed_rating_while_the_allowance_is_only_proposed(w
     assert Subsidy.objects.get(period="2024-Q3").amount == Decimal("100.00")
 
 
+def test_a_proposal_whose_corrected_rating_earns_nothing_is_cancelled_by_the_run(world):
+    rating = confirmed_rating(world, world.branch_a, 3, (40, 30, 20))
+    services.allowances_propose(park=world.park, year=2024, quarter=3)
+    lines = [rating_services.ItemLine(c, Decimal(0), reason="事故") for c in world.sheet.criteria.all()]
+    rating_services.rating_save(rating=rating, items=lines, reason="发生安全事故")  # one star: 0 yuan
+    assert services.allowances_propose(park=world.park, year=2024, quarter=3) == services.RunResult(updated=1)
+    assert Subsidy.objects.get(period="2024-Q3").status == "cancelled"
+    assert services.allowances_propose(park=world.park, year=2024, quarter=3) == services.RunResult()
+
+
 def test_a_paid_allowance_is_left_alone_by_the_run(world):
     paid(world)  # branch A's 2024-Q2 allowance, computed at four stars
     assert services.allowances_propose(park=world.park, year=2024, quarter=2) == services.RunResult(unchanged=1)

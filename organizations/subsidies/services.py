@@ -251,7 +251,8 @@ def subsidy_reverse(*, subsidy: Subsidy, reason: str, voucher_no: str, paid_on: 
 def allowances_propose(*, park: Park, year: int, quarter: int, actor=None) -> RunResult:
     """Propose the quarter's red-star allowances from its confirmed ratings, at the rates of the rule in
     force on the quarter's last day. Idempotent: a record that exists is left alone, but for a proposal
-    whose rating changed since (its amount follows). Running it twice changes nothing."""
+    whose rating changed since (its amount follows, or it is cancelled when the new stars earn nothing).
+    Running it twice changes nothing."""
     if not (year_in_range(year) and quarter in (1, 2, 3, 4)):
         raise ValidationError(
             {"quarter": _("Give a year between 2000 and five years from now, and a quarter from 1 to 4.")}
@@ -271,21 +272,32 @@ def allowances_propose(*, park: Park, year: int, quarter: int, actor=None) -> Ru
     for rating in ratings:
         amount = rates.get(rating.stars, Decimal(0))
         record = existing.get(rating.organization_id)
-        if record is None and amount > 0:
-            _propose_allowance(rating, rule, amount, period, actor)
-            created += 1
-        elif (
-            record is not None
-            and record.status == Subsidy.Status.PROPOSED
-            and amount > 0
-            and (record.amount != amount or record.rating_id != rating.pk)
-        ):
-            record.amount, record.rating = amount, rating
-            record.save(update_fields=["amount", "rating"])
+        if record is None:
+            if amount > 0:
+                _propose_allowance(rating, rule, amount, period, actor)
+                created += 1
+        elif _follow_rating(record, rating, amount):
             updated += 1
-        elif record is not None:
+        else:
             unchanged += 1
     return RunResult(created, updated, unchanged)
+
+
+def _follow_rating(record: Subsidy, rating: Rating, amount: Decimal) -> bool:
+    """Bring a still-proposed allowance in line with its (corrected) rating: a new amount, or cancelled
+    when the stars no longer earn one. Approved and paid records stand. True when it changed."""
+    if record.status != Subsidy.Status.PROPOSED:
+        return False
+    if amount <= 0:
+        record.status = Subsidy.Status.CANCELLED
+        record._change_reason = _("The corrected rating earns no allowance.")
+        record.save(update_fields=["status"])
+        return True
+    if record.amount == amount and record.rating_id == rating.pk:
+        return False
+    record.amount, record.rating = amount, rating
+    record.save(update_fields=["amount", "rating"])
+    return True
 
 
 def _propose_allowance(rating: Rating, rule: SubsidyRule, amount: Decimal, period: str, actor) -> Subsidy:
