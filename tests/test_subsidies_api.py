@@ -210,6 +210,7 @@ def test_proposing_the_quarters_allowances_twice_creates_nothing_the_second_time
     assert list(Subsidy.objects.order_by("pk").values_list("pk", "organization", "amount", "status", "rating")) == rows
     created = Subsidy.objects.get(organization=world.branch_b)
     assert (created.amount, created.period, created.created_by) == (Decimal("300.00"), "2024-Q2", world.users["admin"])
+    assert created.history.get().history_user == world.users["admin"]
 
 
 @pytest.mark.parametrize(
