@@ -139,6 +139,8 @@ def _require(subsidy: Subsidy, *statuses: str, message: str) -> None:
 def subsidy_change(*, subsidy: Subsidy, amount: Decimal | None = None, note: str | None = None) -> Subsidy:
     """Correct a proposal's amount or note. Approved, paid and cancelled records are not edited."""
     record = _locked(subsidy)
+    if record.status == Subsidy.Status.PAID:
+        raise ValidationError({"status": _("A paid record is final: reverse it, and propose the correct one.")})
     _require(record, Subsidy.Status.PROPOSED, message=_("Only a proposed record can be changed."))
     if amount is not None:
         errors = amount_errors(amount)
