@@ -167,7 +167,7 @@ def test_paying_without_a_voucher_is_refused_on_the_field(world, login):
 
 def test_paying_an_unapproved_record_is_refused(world, login):
     data = {"voucher_no": "记-011", "paid_on": "2024-07-15"}
-    response = login("admin").post(reverse("subsidy-pay", args=[world.subsidy_a.pk]), data)
+    response = login("admin").post(reverse("subsidy-pay", args=[world.subsidy_a.pk]), data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert any("approved" in error for error in response.context["form"].non_field_errors())
     world.subsidy_a.refresh_from_db()
