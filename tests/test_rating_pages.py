@@ -123,7 +123,7 @@ def test_an_override_without_a_reason_is_refused_next_to_the_item(world, login):
 
 def test_a_second_rating_of_the_quarter_is_refused_by_the_service_and_nothing_is_saved(world, login):
     data = inspection(world, world.branch_a, year=2024, quarter=2)
-    response = login("admin").post(reverse("rating-new"), data)
+    response = login("admin").post(reverse("rating-new"), data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert any("already has a rating" in error for error in response.context["form"].non_field_errors())
     assert Rating.objects.filter(organization=world.branch_a).count() == 1

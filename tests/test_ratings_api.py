@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from organizations.models import Honor, Organization, Rating, RatingEvidence, ScoringSheet
 
@@ -227,7 +228,11 @@ def test_a_five_star_honour_is_titled_after_its_star_and_names_its_department(wo
                "organization": world.branch_a.pk}  # fmt: skip
     response = as_role("admin").post(f"{API}/honors/", payload, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 201, response.content
-    assert (response.json()["title"], response.json()["awarded_by"]) == ("service star", "youth league committee")
+    # Stored in the portal's language (zh-hans), whatever the language of the request.
+    with translation.override("zh-hans"):
+        expected = (str(Honor.Star.SERVICE.label), str(Honor.STAR_DEPARTMENTS[Honor.Star.SERVICE]))
+    assert (response.json()["title"], response.json()["awarded_by"]) == expected
+    assert "服务" in expected[0]
     duplicate = as_role("admin").post(f"{API}/honors/", payload)
     assert duplicate.status_code == 400
     assert Honor.objects.filter(organization=world.branch_a).count() == 1

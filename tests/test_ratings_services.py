@@ -5,13 +5,20 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings.models import Matter, Meeting
 from meetings.services import matter_save, meeting_save
 from organizations.models import Criterion, Honor, Rating, RatingItem, ScoringSheet, StarLevel
 from organizations.ratings import selectors, services
 from parkparty.dates import local_datetime
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are read in English here; the Chinese catalog is checked by tests/test_i18n.py."""
+    with translation.override("en"):
+        yield
 
 
 def items_for(sheet, *scores, reason="巡查核实", triggered=()):
@@ -266,8 +273,22 @@ def test_a_five_star_honour_is_titled_after_its_star_and_names_its_department(wo
     honor = services.honor_save(
         honor=Honor(park=world.park, year=2024, kind="five_star", star="ecology", organization=world.branch_a)
     )
-    assert honor.title == str(Honor.Star.ECOLOGY.label)
-    assert honor.awarded_by == str(Honor.STAR_DEPARTMENTS[Honor.Star.ECOLOGY])
+    with translation.override("zh-hans"):  # stored in the portal's language, not the requester's
+        assert honor.title == str(Honor.Star.ECOLOGY.label) == "生态之星"
+        assert honor.awarded_by == str(Honor.STAR_DEPARTMENTS[Honor.Star.ECOLOGY])
+
+
+def test_a_second_five_star_honour_for_the_same_star_is_refused_whatever_its_title(world):
+    values = {
+        "park": world.park,
+        "year": 2024,
+        "kind": "five_star",
+        "star": "harmony",
+        "enterprise": world.enterprise_a,
+    }
+    with pytest.raises(ValidationError):
+        services.honor_save(honor=Honor(**values, title="和谐之星（复评）"))
+    assert Honor.objects.filter(enterprise=world.enterprise_a).count() == 1
 
 
 @pytest.mark.parametrize(

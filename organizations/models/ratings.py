@@ -303,15 +303,27 @@ class Honor(models.Model):
                 condition=(Q(kind="five_star") & ~Q(star="")) | (~Q(kind="five_star") & Q(star="")),
                 name="honor_star_only_for_five_star",
             ),
+            # A five-star honour is one per star, recipient and year, whatever its title says; other
+            # honours are one per title.
             models.UniqueConstraint(
-                fields=["year", "kind", "star", "title", "organization"],
-                condition=Q(organization__isnull=False),
-                name="honor_unique_for_organization",
+                fields=["year", "star", "organization"],
+                condition=Q(kind="five_star", organization__isnull=False),
+                name="honor_one_star_per_organization",
             ),
             models.UniqueConstraint(
-                fields=["year", "kind", "star", "title", "enterprise"],
-                condition=Q(enterprise__isnull=False),
-                name="honor_unique_for_enterprise",
+                fields=["year", "star", "enterprise"],
+                condition=Q(kind="five_star", enterprise__isnull=False),
+                name="honor_one_star_per_enterprise",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kind", "title", "organization"],
+                condition=~Q(kind="five_star") & Q(organization__isnull=False),
+                name="honor_unique_title_for_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kind", "title", "enterprise"],
+                condition=~Q(kind="five_star") & Q(enterprise__isnull=False),
+                name="honor_unique_title_for_enterprise",
             ),
         ]
 

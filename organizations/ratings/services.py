@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organizations.models import (
@@ -319,8 +320,10 @@ def honor_save(*, honor: Honor) -> Honor:
     if errors:
         raise ValidationError(errors)
     if honor.kind == Honor.Kind.FIVE_STAR:
-        honor.title = honor.title or str(Honor.Star(honor.star).label)
-        honor.awarded_by = honor.awarded_by or str(Honor.STAR_DEPARTMENTS[honor.star])
+        # Stored in the portal's language, not the language of whoever records it.
+        with translation.override(settings.LANGUAGE_CODE):
+            honor.title = honor.title or str(Honor.Star(honor.star).label)
+            honor.awarded_by = honor.awarded_by or str(Honor.STAR_DEPARTMENTS[honor.star])
     honor.full_clean()
     honor.save()
     return honor
