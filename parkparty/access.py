@@ -118,10 +118,12 @@ class Policy:
 
 
 def _policies() -> dict[type[Model], Policy]:
-    from activities.models import Venue
+    from activities.models import Activity, ActivityPhoto, AnnualPlan, Designation, PlanTarget, Venue, VenueBooking
     from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
     from meetings.models import Attachment, ChairTerm, JointBody, Matter, Meeting, MeetingRule
     from organizations.models import (
+        Application,
+        ApplicationStep,
         Criterion,
         District,
         DuesCollection,
@@ -175,6 +177,18 @@ def _policies() -> dict[type[Model], Policy]:
         SubsidyRule: Policy(park="park", home_park_reads=True),
         Subsidy: Policy(park="park", path="organization__path"),
         DuesCollection: Policy(park="park", path="organization__path"),
+        # A secretary records their subtree's activities (co-hosts read them: see _subtree_q), books
+        # venues for it and tracks its applicants; park admins award designations and set plans.
+        Activity: Policy(park="park", path="organization__path", secretary_writes=True),
+        ActivityPhoto: Policy(park="activity__park", path="activity__organization__path", secretary_writes=True),
+        VenueBooking: Policy(
+            park="venue__park", path="organization__path", home_park_reads=True, secretary_writes=True
+        ),
+        Designation: Policy(park="park", path="organization__path"),
+        AnnualPlan: Policy(park="park", home_park_reads=True),
+        PlanTarget: Policy(park="plan__park", home_park_reads=True),
+        Application: Policy(park="park", path="organization__path", secretary_writes=True),
+        ApplicationStep: Policy(park="application__park", path="application__organization__path"),
     }
 
 
@@ -199,6 +213,7 @@ def _as_queryset(model_or_queryset) -> QuerySet:
 def _subtree_q(model: type[Model], policy: Policy, scope: Scope, *, for_write: bool = False) -> Q | None:
     if not (policy.path and scope.secretary_orgs):
         return None
+    from activities.models import Activity
     from enterprises.models import Coverage, Enterprise, active_on
     from meetings.models import Attachment, Meeting
 
@@ -210,6 +225,12 @@ def _subtree_q(model: type[Model], policy: Policy, scope: Scope, *, for_write: b
         )
         meetings = Meeting.objects.filter(in_subtrees | Q(pk__in=Meeting.objects.filter(joined).values("pk")))
         return Q(pk__in=meetings.values("pk")) if model is Meeting else Q(meeting__in=meetings.values("pk"))
+
+    if model is Activity and not for_write:
+        # Co-hosted activities through a subquery: an activity has many co-hosts.
+        in_subtrees = reduce(or_, (Q(organization__path__startswith=path) for _park, path in scope.secretary_orgs))
+        co_hosted = reduce(or_, (Q(co_hosts__path__startswith=path) for _park, path in scope.secretary_orgs))
+        return in_subtrees | Q(pk__in=Activity.objects.filter(co_hosted).values("pk"))
 
     if model is Enterprise:
         # Through a subquery, not a join: a join on coverages would repeat enterprises.

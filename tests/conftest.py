@@ -9,9 +9,12 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from activities import services as activity_services
+from activities.models import Activity, AnnualPlan, Designation, PlanTarget, Venue
 from meetings import services
 from meetings.models import JointBody, Matter, Meeting, RotationSeat
 from organizations.models import (
+    Application,
     Criterion,
     DuesCollection,
     Honor,
@@ -22,6 +25,7 @@ from organizations.models import (
     SubsidyKind,
     SubsidyRule,
 )
+from organizations.pipeline import services as pipeline_services
 from organizations.ratings import services as rating_services
 from organizations.subsidies import services as subsidy_services
 from parkparty.dates import local_datetime
@@ -75,6 +79,11 @@ class World:
     subsidy_a: object = None
     honor_a: object = None
     dues_a: object = None
+    venue: object = None
+    activity_a: object = None
+    designation_a: object = None
+    plan: object = None
+    application_a: object = None
 
 
 @pytest.fixture
@@ -126,12 +135,44 @@ def world(db) -> World:
         node.refresh_from_db()
     meeting_a, matter_a, joint_body = _meetings_of(park, branch_a, branch_b, member_a, enterprise_a)
     ratings = _ratings_of(park, branch_a, enterprise_a, users["admin"])
+    activities = _activities_of(park, branch_a, branch_b, member_a, enterprise_a, users["secretary_a"])
     return World(
         park, other_park, committee, branch_a, branch_b, group_a, other_branch,
         enterprise_a, enterprise_b, enterprise_uncovered, other_enterprise,
         member_a, member_b, other_member, instructor, users, token, district, grid,
-        meeting_a, matter_a, joint_body, *ratings,
+        meeting_a, matter_a, joint_body, *ratings, *activities,
     )  # fmt: skip
+
+
+def _activities_of(park, branch_a, branch_b, member_a, enterprise_a, secretary_a):
+    """Enterprise A's shared venue; branch A's volunteer service of 2024-06-15 there, co-hosted by branch B,
+    with member A; a demo post of branch A; the park's 2024 plan; an activist of branch A since 2023-03-01."""
+    venue = Venue.objects.create(park=park, name="党群服务中心", owner=enterprise_a, capacity=80, shared=True)
+    activity = activity_services.activity_save(
+        activity=Activity(organization=branch_a, kind="volunteer", title="红帆志愿服务", venue=venue,
+                          starts_at=local_datetime(date(2024, 6, 15), 9), duration_minutes=120, non_member_count=12),
+        co_hosts=[branch_b], participants=[member_a], actor=secretary_a,
+    )  # fmt: skip
+    designation = activity_services.designation_save(
+        designation=Designation(
+            organization=branch_a, kind="demo_post", name="党员示范岗", started_on=date(2023, 7, 1)
+        ),
+        members=[member_a],
+    )
+    plan = activity_services.plan_save(
+        plan=AnnualPlan(park=park, year=2024, title="2024年“十百千”计划"),
+        targets=[PlanTarget(counts="activities", kind="training", target=10),
+                 PlanTarget(counts="meetings", kind="party_lesson", target=100),
+                 PlanTarget(counts="activities", kind="volunteer", target=4)],
+    )  # fmt: skip
+    application = pipeline_services.application_create(
+        application=Application(organization=branch_a, enterprise=enterprise_a, name="周青", applied_on=date(2022, 9, 1),
+                                recommended_by="youth_league")
+    )  # fmt: skip
+    application = pipeline_services.application_advance(
+        application=application, stage="activist", on=date(2023, 3, 1), approved_by="甲支部支委会"
+    )
+    return venue, activity, designation, plan, application
 
 
 def _ratings_of(park, branch_a, enterprise_a, admin):

@@ -2,9 +2,11 @@
 
 - structure: parks, districts, grids, the tree of party organizations and party members;
 - ratings: scoring sheets, quarterly star ratings and honours;
-- subsidies: subsidy rules, the subsidy ledger and party dues.
+- subsidies: subsidy rules, the subsidy ledger and party dues;
+- pipeline: the membership pipeline (发展党员).
 """
 
+from organizations.models.pipeline import STAGES, Application, ApplicationStep, Stage
 from organizations.models.ratings import (
     GOOD_OR_ABOVE,
     MAX_STARS,
@@ -23,6 +25,9 @@ from organizations.models.subsidies import DuesCollection, Subsidy, SubsidyKind,
 __all__ = [
     "GOOD_OR_ABOVE",
     "MAX_STARS",
+    "STAGES",
+    "Application",
+    "ApplicationStep",
     "Classification",
     "Criterion",
     "District",
@@ -36,6 +41,7 @@ __all__ = [
     "RatingEvidence",
     "RatingItem",
     "ScoringSheet",
+    "Stage",
     "StarLevel",
     "Subsidy",
     "SubsidyKind",

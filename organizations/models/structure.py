@@ -167,6 +167,14 @@ class PartyMember(models.Model):
         TECHNICIAN = "technician", _("technician")
         WORKER = "worker", _("worker")
 
+    class MassPost(models.TextChoices):
+        """Heads of mass organizations in the enterprise (群团组织负责人), for cross-appointment."""
+
+        NONE = "", _("none")
+        UNION_CHAIR = "union_chair", _("trade union chair")
+        YOUTH_LEAGUE_SECRETARY = "youth_league_secretary", _("youth league secretary")
+        WOMEN_FEDERATION_CHAIR = "women_federation_chair", _("women's federation chair")
+
     # Posts that count as "middle or higher" in cross-appointment statistics (双向进入、交叉任职).
     MIDDLE_OR_HIGHER = (Post.OWNER, Post.SENIOR_MANAGER, Post.MIDDLE_MANAGER)
 
@@ -186,6 +194,9 @@ class PartyMember(models.Model):
     joined_on = models.DateField(_("joined on"))
     full_member_on = models.DateField(_("full member on"), null=True, blank=True)
     post = models.CharField(_("post in the enterprise"), max_length=20, choices=Post.choices, blank=True)
+    mass_post = models.CharField(
+        _("post in a mass organization"), max_length=30, choices=MassPost.choices, blank=True, default=""
+    )
     is_mobile = models.BooleanField(_("mobile member"), default=False)
     id_number = models.CharField(_("ID-card number"), max_length=18, blank=True, validators=[validate_id_number])
     phone = models.CharField(_("phone"), max_length=20, blank=True)

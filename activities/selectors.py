@@ -1,0 +1,97 @@
+"""Reads about activities, venues, designations and plans shared by the API, pages and reports."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+from activities.models import Activity, AnnualPlan, Designation, PlanTarget, VenueBooking
+from enterprises.selectors import rate
+from meetings.models import Meeting
+
+
+def held_activities(park_ids: list[int]) -> QuerySet[Activity]:
+    return Activity.objects.filter(park_id__in=park_ids, status=Activity.Status.HELD)
+
+
+@dataclass(frozen=True)
+class Progress:
+    target: PlanTarget
+    done: int
+
+    @property
+    def rate(self):
+        return rate(self.done, self.target.target)
+
+    @property
+    def percent(self) -> int:
+        """For a progress bar: at most 100."""
+        return min(100, self.done * 100 // self.target.target)
+
+
+def _held_counts(plans: list[AnnualPlan]) -> Counter:
+    """(counts, park, year, kind) → held activities or meetings, for the plans' parks and years. Two queries."""
+    park_ids = {plan.park_id for plan in plans}
+    years = {plan.year for plan in plans}
+    counts: Counter = Counter()
+    activities = (
+        held_activities(list(park_ids))
+        .annotate(year=ExtractYear("starts_at"))
+        .filter(year__in=years)
+        .values("park_id", "year", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in activities:
+        counts[(PlanTarget.Counts.ACTIVITIES, row["park_id"], row["year"], row["kind"])] = row["n"]
+    meetings = (
+        Meeting.objects.filter(park_id__in=park_ids, status__in=[Meeting.Status.HELD, Meeting.Status.CONFIRMED])
+        .annotate(year=ExtractYear("held_at"))
+        .filter(year__in=years)
+        .values("park_id", "year", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in meetings:
+        counts[(PlanTarget.Counts.MEETINGS, row["park_id"], row["year"], row["kind"])] = row["n"]
+    return counts
+
+
+def plan_progress(plans: list[AnnualPlan]) -> dict[int, list[Progress]]:
+    """plan id → each target with what was held towards it in the plan's park and year. Plans must come
+    with their targets prefetched. Two queries, whatever the number of plans."""
+    if not plans:
+        return {}
+    counts = _held_counts(plans)
+    return {
+        plan.pk: [
+            Progress(target, counts[(target.counts, plan.park_id, plan.year, target.kind)])
+            for target in plan.targets.all()
+        ]
+        for plan in plans
+    }
+
+
+def designations_in_force(park_ids: list[int], on: date) -> QuerySet[Designation]:
+    return Designation.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on), park_id__in=park_ids, started_on__lte=on
+    )
+
+
+def designation_counts(*, park_ids: list[int], on: date) -> dict[str, int]:
+    """Designations in force on a date, by kind (Quanzhou: 389 pioneer teams, 382 demo posts …)."""
+    rows = designations_in_force(park_ids, on).values("kind").annotate(n=Count("pk")).order_by()
+    counts = dict.fromkeys(Designation.Kind.values, 0)
+    counts.update({row["kind"]: row["n"] for row in rows})
+    return counts
+
+
+def bookings_between(venue_ids: list[int], start, end) -> QuerySet[VenueBooking]:
+    """Bookings of the venues overlapping [start, end): the venue calendar."""
+    return VenueBooking.objects.filter(venue_id__in=venue_ids, starts_at__lt=end, ends_at__gt=start).select_related(
+        "venue", "organization", "activity", "meeting"
+    )

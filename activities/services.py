@@ -1,0 +1,242 @@
+"""Writes about activities, venue bookings, designations and annual plans that carry business rules.
+
+API views, pages, the admin and the demo loader call these; each validates everything before it writes
+anything and runs in one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import (
+    Activity,
+    ActivityPhoto,
+    AnnualPlan,
+    Designation,
+    PlanTarget,
+    Venue,
+    VenueBooking,
+    kinds_counted,
+)
+from meetings.services import HOSTING_KINDS
+from organizations.models import Organization, PartyMember
+from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
+from parkparty.uploads import check_upload
+
+# --- venue bookings --------------------------------------------------------------------------------
+
+
+def overlapping(venue: Venue, starts_at: datetime, ends_at: datetime) -> QuerySet[VenueBooking]:
+    return VenueBooking.objects.filter(venue=venue, starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+
+def _booking_errors(booking: VenueBooking) -> dict[str, str]:
+    errors = {}
+    if booking.starts_at is None or booking.ends_at is None or booking.ends_at <= booking.starts_at:
+        return {"ends_at": _("A booking ends after it starts.")}
+    if booking.organization.park_id != booking.venue.park_id:
+        errors["venue"] = _("This venue is in another park.")
+    owner = booking.venue.owner
+    if owner is not None and not booking.venue.shared and not _covers(booking.organization, owner.pk):
+        errors["venue"] = _("This venue is not shared: only its enterprise's organization books it.")
+    clash = overlapping(booking.venue, booking.starts_at, booking.ends_at).exclude(pk=booking.pk).first()
+    if clash is not None:
+        errors["starts_at"] = _("The venue is booked from %(start)s to %(end)s.") % {
+            "start": timezone.localtime(clash.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "end": timezone.localtime(clash.ends_at).strftime("%H:%M"),
+        }
+    return errors
+
+
+def _covers(organization: Organization, enterprise_id: int) -> bool:
+    from enterprises.models import Coverage, active_on
+
+    return Coverage.objects.filter(
+        active_on(timezone.localdate()), enterprise_id=enterprise_id, organization__path__startswith=organization.path
+    ).exists()
+
+
+@transaction.atomic
+def booking_save(*, booking: VenueBooking, actor=None) -> VenueBooking:
+    """Book a venue. The venue's row is locked while its bookings are checked, so two people booking the
+    same hour at once cannot both succeed."""
+    Venue.objects.select_for_update().filter(pk=booking.venue_id).first()
+    errors = _booking_errors(booking)
+    if errors:
+        raise ValidationError(errors)
+    if booking.created_by_id is None and actor is not None and actor.is_authenticated:
+        booking.created_by = actor
+    booking.full_clean()
+    booking.save()
+    return booking
+
+
+# --- activities ------------------------------------------------------------------------------------
+
+
+def _time_errors(activity: Activity) -> dict[str, str]:
+    if activity.starts_at is None:
+        return {"starts_at": _("Give the time the activity starts.")}
+    latest = timezone.localdate().year + YEARS_AHEAD
+    if not year_in_range(timezone.localtime(activity.starts_at).year):
+        return {
+            "starts_at": _("Give a date between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": latest}
+        }
+    if activity.status == Activity.Status.HELD and activity.starts_at > timezone.now():
+        return {"starts_at": _("An activity cannot have been held in the future.")}
+    return {}
+
+
+def hosts_members(hosts: list[Organization]) -> QuerySet[PartyMember]:
+    """Members who may take part by name: those of the hosts' subtrees."""
+    in_subtrees = Q()
+    for host in hosts:
+        in_subtrees |= Q(organization__path__startswith=host.path)
+    return PartyMember.objects.filter(in_subtrees).exclude(status=PartyMember.Status.TRANSFERRED_OUT)
+
+
+def _activity_errors(activity: Activity, co_hosts: list[Organization], participants: list[PartyMember]) -> dict:
+    errors = _time_errors(activity)
+    hosts = [activity.organization, *co_hosts]
+    if any(host.kind not in HOSTING_KINDS for host in hosts):
+        errors["organization"] = _("Activities are hosted by party organizations, not by this kind of unit.")
+    if any(host.park_id != activity.organization.park_id for host in co_hosts):
+        errors["co_hosts"] = _("Co-hosts must be organizations of the same park.")
+    if activity.venue_id and activity.venue.park_id != activity.organization.park_id:
+        errors["venue"] = _("This venue is in another park.")
+    if participants and "co_hosts" not in errors:
+        eligible = set(hosts_members(hosts).filter(pk__in=[m.pk for m in participants]).values_list("pk", flat=True))
+        outsiders = [member.name for member in participants if member.pk not in eligible]
+        if outsiders:
+            errors["participants"] = _("Not members of the hosts: %(names)s.") % {"names": "、".join(outsiders)}
+    return errors
+
+
+@transaction.atomic
+def activity_save(
+    *,
+    activity: Activity,
+    co_hosts: list[Organization] | None = None,
+    participants: list[PartyMember] | None = None,
+    actor=None,
+) -> Activity:
+    """Record or change an activity with its co-hosts and participants (None: keep those stored). With a
+    venue, the venue is booked for the activity's time, refused when someone else holds it."""
+    co_hosts = list(co_hosts) if co_hosts is not None else (list(activity.co_hosts.all()) if activity.pk else [])
+    participants = (
+        list(participants) if participants is not None else (list(activity.participants.all()) if activity.pk else [])
+    )
+    co_hosts = [host for host in co_hosts if host.pk != activity.organization_id]
+    errors = _activity_errors(activity, co_hosts, participants)
+    if errors:
+        raise ValidationError(errors)
+    activity.park_id = activity.organization.park_id
+    if activity.created_by_id is None and actor is not None and actor.is_authenticated:
+        activity.created_by = actor
+    activity.full_clean()
+    activity.save()
+    activity.co_hosts.set(co_hosts)
+    activity.participants.set(participants)
+    _book_venue(activity, actor)
+    return activity
+
+
+def _book_venue(activity: Activity, actor) -> None:
+    booking = VenueBooking.objects.filter(activity=activity).first()
+    if activity.venue_id is None or activity.status == Activity.Status.CANCELLED:
+        if booking is not None:
+            booking.delete()  # the hold on the venue is released; the activity keeps its record
+        return
+    booking = booking or VenueBooking(activity=activity)
+    booking.venue = activity.venue
+    booking.organization = activity.organization
+    booking.starts_at = activity.starts_at
+    booking.ends_at = activity.starts_at + timedelta(minutes=activity.duration_minutes)
+    booking.purpose = activity.title[:150]
+    try:
+        booking_save(booking=booking, actor=actor)
+    except ValidationError as error:
+        raise ValidationError({"venue": error.messages}) from error
+
+
+@transaction.atomic
+def photo_add(*, activity: Activity, upload: UploadedFile, actor=None) -> ActivityPhoto:
+    checked = check_upload(upload)
+    photo = ActivityPhoto(
+        activity=activity,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        original_name=checked.original_name,
+        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    photo.file.save(upload.name or "upload", upload, save=False)
+    photo.save()
+    return photo
+
+
+# --- designations ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def designation_save(*, designation: Designation, members: list[PartyMember] | None = None) -> Designation:
+    """A designation of an organization, with members of its subtree."""
+    designation.park_id = designation.organization.park_id
+    errors = {}
+    if designation.started_on is None or not year_in_range(designation.started_on.year):
+        errors["started_on"] = _("Give a date between 2000 and five years from now.")
+    elif designation.started_on > timezone.localdate():
+        errors["started_on"] = _("A designation cannot start in the future.")
+    if designation.ended_on and designation.started_on and designation.ended_on <= designation.started_on:
+        errors["ended_on"] = _("A designation ends after it starts.")
+    if members:
+        eligible = set(hosts_members([designation.organization]).values_list("pk", flat=True))
+        outsiders = [member.name for member in members if member.pk not in eligible]
+        if outsiders:
+            errors["members"] = _("Not members of the organization: %(names)s.") % {"names": "、".join(outsiders)}
+    if errors:
+        raise ValidationError(errors)
+    designation.full_clean()
+    designation.save()
+    if members is not None:
+        designation.members.set(members)
+    return designation
+
+
+# --- annual plans ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_save(*, plan: AnnualPlan, targets: list[PlanTarget] | None = None) -> AnnualPlan:
+    """A park's plan for a year, with its targets (replacing the stored ones when given)."""
+    errors = {}
+    if not year_in_range(plan.year or 0):
+        errors["year"] = _("Give a year between 2000 and five years from now.")
+    for target in targets or []:
+        if target.counts not in PlanTarget.Counts.values or target.kind not in kinds_counted(target.counts):
+            errors["targets"] = _("“%(kind)s” is not a kind of %(counts)s.") % {
+                "kind": target.kind,
+                "counts": target.get_counts_display(),
+            }
+        elif target.target is None or target.target < 1:
+            errors["targets"] = _("A target is at least 1.")
+    if targets and len({(t.counts, t.kind) for t in targets}) != len(targets):
+        errors["targets"] = _("A kind is targeted twice.")
+    if errors:
+        raise ValidationError(errors)
+    plan.full_clean()
+    plan.save()
+    if targets is not None:
+        plan.targets.all().delete()
+        for target in targets:
+            target.plan = plan
+            target.full_clean()
+        PlanTarget.objects.bulk_create(targets)
+    return plan

@@ -1,0 +1,101 @@
+"""Reads on the membership pipeline and the member statistics (stats/members, reports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from enterprises.selectors import rate
+from organizations.models import Application, Organization, PartyMember, Stage
+from organizations.pipeline.services import eligible_on
+
+DUE_WITHIN_DAYS = 30
+
+
+def open_applications(park_ids: list[int]) -> QuerySet[Application]:
+    """Applications still on their way: not withdrawn, not yet full members."""
+    return Application.objects.filter(park_id__in=park_ids, withdrawn_on__isnull=True).exclude(stage=Stage.FULL)
+
+
+@dataclass(frozen=True)
+class Due:
+    application: Application
+    eligible_on: date
+    overdue: bool
+
+
+def due_soon(*, park_ids: list[int], today: date, within_days: int = DUE_WITHIN_DAYS) -> list[Due]:
+    """Activists who may become development targets, and probationary members due for conversion, within
+    `within_days` (or already), earliest first. One query."""
+    waiting = open_applications(park_ids).filter(stage__in=[Stage.ACTIVIST, Stage.PROBATIONARY])
+    horizon = today + timedelta(days=within_days)
+    due = [Due(a, eligible_on(a), eligible_on(a) < today) for a in waiting.select_related("organization")]
+    return sorted((d for d in due if d.eligible_on <= horizon), key=lambda d: (d.eligible_on, d.application.pk))
+
+
+def member_stats(*, park_ids: list[int], since: date | None = None, until: date | None = None) -> dict:
+    """Members and probationary members now; applications made in the period and the share of the
+    period's new (probationary) members who came recommended (推优); cross-appointment. Three queries."""
+    members = PartyMember.objects.filter(organization__park_id__in=park_ids).exclude(
+        status=PartyMember.Status.TRANSFERRED_OUT
+    )
+    roster = members.aggregate(
+        members=Count("pk"),
+        probationary=Count("pk", filter=Q(status=PartyMember.Status.PROBATIONARY)),
+        middle_or_higher=Count("pk", filter=Q(post__in=PartyMember.MIDDLE_OR_HIGHER)),
+    )
+    period = Q()
+    if since:
+        period &= Q(applied_on__gte=since)
+    if until:
+        period &= Q(applied_on__lte=until)
+    joined = Q(probationary_on__isnull=False)
+    if since:
+        joined &= Q(probationary_on__gte=since)
+    if until:
+        joined &= Q(probationary_on__lte=until)
+    pipeline = Application.objects.filter(park_id__in=park_ids).aggregate(
+        applications=Count("pk", filter=period),
+        new_members=Count("pk", filter=joined),
+        recommended=Count("pk", filter=joined & ~Q(recommended_by="")),
+    )
+    return {
+        "members": roster["members"],
+        "probationary": roster["probationary"],
+        "applications": pipeline["applications"],
+        "new_members": pipeline["new_members"],
+        "recommended": pipeline["recommended"],
+        "recommended_share": rate(pipeline["recommended"], pipeline["new_members"]),
+        "cross_appointment": _cross_appointment(park_ids, roster),
+    }
+
+
+def _cross_appointment(park_ids: list[int], roster: dict) -> dict:
+    """Secretaries of the parks' party organizations who are owners, senior managers or heads of a mass
+    organization (双向进入、交叉任职), and members in middle-or-higher posts. One query."""
+    today = timezone.localdate()
+    secretaries = PartyMember.objects.filter(
+        pk__in=Organization.objects.filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today),
+            park_id__in=park_ids,
+            kind__in=Organization.BRANCH_KINDS,
+            secretary__isnull=False,
+        ).values("secretary_id")
+    ).aggregate(
+        secretaries=Count("pk"),
+        owners=Count("pk", filter=Q(post=PartyMember.Post.OWNER)),
+        senior_managers=Count("pk", filter=Q(post=PartyMember.Post.SENIOR_MANAGER)),
+        mass_organization_heads=Count("pk", filter=~Q(mass_post="")),
+    )
+    total = secretaries["secretaries"]
+    return {
+        **secretaries,
+        "owners_share": rate(secretaries["owners"], total),
+        "senior_managers_share": rate(secretaries["senior_managers"], total),
+        "mass_organization_heads_share": rate(secretaries["mass_organization_heads"], total),
+        "members_middle_or_higher": roster["middle_or_higher"],
+        "members_middle_or_higher_share": rate(roster["middle_or_higher"], roster["members"]),
+    }
