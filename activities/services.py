@@ -30,6 +30,19 @@ from organizations.models import Organization, PartyMember
 from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
 from parkparty.uploads import check_upload
 
+# --- venues ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def venue_save(*, venue: Venue) -> Venue:
+    """A venue of a park: the park's own, or an enterprise's of that park."""
+    if venue.owner_id is not None and venue.owner.park_id != venue.park_id:
+        raise ValidationError({"owner": _("This enterprise is in another park.")})
+    venue.full_clean()
+    venue.save()
+    return venue
+
+
 # --- venue bookings --------------------------------------------------------------------------------
 
 

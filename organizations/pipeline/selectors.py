@@ -27,10 +27,19 @@ class Due:
     overdue: bool
 
 
-def due_soon(*, park_ids: list[int], today: date, within_days: int = DUE_WITHIN_DAYS) -> list[Due]:
+def due_soon(
+    *,
+    park_ids: list[int],
+    today: date,
+    within_days: int = DUE_WITHIN_DAYS,
+    among: QuerySet[Application] | None = None,
+) -> list[Due]:
     """Activists who may become development targets, and probationary members due for conversion, within
-    `within_days` (or already), earliest first. One query."""
+    `within_days` (or already), earliest first; only those of `among` when given (e.g. the applications a
+    secretary sees). One query."""
     waiting = open_applications(park_ids).filter(stage__in=[Stage.ACTIVIST, Stage.PROBATIONARY])
+    if among is not None:
+        waiting = waiting.filter(pk__in=among.values("pk"))
     horizon = today + timedelta(days=within_days)
     due = [Due(a, eligible_on(a), eligible_on(a) < today) for a in waiting.select_related("organization")]
     return sorted((d for d in due if d.eligible_on <= horizon), key=lambda d: (d.eligible_on, d.application.pk))

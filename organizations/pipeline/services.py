@@ -79,6 +79,18 @@ def application_create(*, application: Application, actor=None) -> Application:
     return application
 
 
+@transaction.atomic
+def application_change(*, application: Application) -> Application:
+    """Correct an application's name, enterprise or recommending body; its stage and dates move only
+    through `application_advance`, `probation_extend` and `application_withdraw`."""
+    enterprise = application.enterprise
+    if enterprise is not None and enterprise.park_id != application.park_id:
+        raise ValidationError({"enterprise": _("This belongs to another park.")})
+    application.full_clean()
+    application.save()
+    return application
+
+
 def _user(actor):
     return actor if actor is not None and actor.is_authenticated else None
 
