@@ -13,6 +13,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.forms import PlanYearForm
+from activities.models import AnnualPlan
+from activities.selectors import plan_progress
 from enterprises.forms import OverviewForm, ParkForm
 from enterprises.models import Coverage, active_on
 from enterprises.selectors import cached_coverage_summary, enterprises_in_park_on, enterprises_needing_own_branch
@@ -40,7 +43,26 @@ def overview(request):
     context = {"form": form, "park": park, "as_of": as_of, "group_by": group_by, "groupings": form.GROUPINGS}
     if park is not None:
         context.update(_park_figures(request.user, park, as_of, group_by))
+    context.update(_plans(request, park))
     return render(request, "organizations/overview.html", context)
+
+
+def _plans(request, park: Park | None) -> dict:
+    """The annual plans of the year (`?year=`, else this one) with each target's progress: of the park
+    shown, or of every park the user may see when the page shows none (a secretary's home park).
+    Four queries, whatever the number of plans and targets."""
+    form = PlanYearForm(request.GET or None)
+    year = form.chosen()
+    plans = access.visible(request.user, AnnualPlan).filter(year=year)
+    if park is not None:
+        plans = plans.filter(park=park)
+    plans = list(plans.select_related("park").prefetch_related("targets").order_by("park__name"))
+    progress = plan_progress(plans)
+    return {
+        "plan_form": form,
+        "plan_year": year,
+        "plans": [(plan, progress[plan.pk]) for plan in plans],
+    }
 
 
 def _default_grouping(park: Park | None) -> str:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("ratings/", include("organizations.ratings.urls")),
     path("subsidies/", include("organizations.subsidies.urls")),
+    path("activities/", include("activities.urls")),
+    path("pipeline/", include("organizations.pipeline.urls")),
     path("", include("organizations.urls")),
 ]
 
