@@ -80,6 +80,7 @@ class PartyMemberAdmin(ScopedAdmin, SimpleHistoryAdmin):
         return fields
 
 
-# Ratings, honours and the subsidy ledger register their screens in their sub-packages.
+# The pipeline, ratings, honours and the subsidy ledger register their screens in their sub-packages.
+from organizations.pipeline import admin as pipeline_admin  # noqa: E402, F401
 from organizations.ratings import admin as ratings_admin  # noqa: E402, F401
 from organizations.subsidies import admin as subsidies_admin  # noqa: E402, F401

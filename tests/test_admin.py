@@ -23,7 +23,8 @@ LEDGER_MODELS = [
     "enterprises.instructorassignment", "meetings.meeting", "meetings.meetingrule", "meetings.jointbody",
     "meetings.chairterm", "meetings.matter", "activities.venue", "organizations.starlevel",
     "organizations.scoringsheet", "organizations.rating", "organizations.honor", "organizations.subsidyrule",
-    "organizations.subsidy", "organizations.duescollection",
+    "organizations.subsidy", "organizations.duescollection", "activities.activity", "activities.venuebooking",
+    "activities.designation", "activities.annualplan", "organizations.application",
 ]  # fmt: skip
 
 
