@@ -5,9 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from activities import api as activities_api
 from enterprises import api as enterprises_api
 from meetings import api as meetings_api
 from organizations import api as organizations_api
+from organizations.pipeline import api as pipeline_api
 from organizations.ratings import api as ratings_api
 from organizations.subsidies import api as subsidies_api
 
@@ -32,6 +34,12 @@ router.register("honors", ratings_api.HonorViewSet, basename="honor")
 router.register("subsidy-rules", subsidies_api.SubsidyRuleViewSet, basename="subsidy-rule")
 router.register("subsidies", subsidies_api.SubsidyViewSet, basename="subsidy")
 router.register("dues", subsidies_api.DuesViewSet, basename="dues")
+router.register("activities", activities_api.ActivityViewSet, basename="activity")
+router.register("venues", activities_api.VenueViewSet, basename="venue")
+router.register("venue-bookings", activities_api.VenueBookingViewSet, basename="venue-booking")
+router.register("designations", activities_api.DesignationViewSet, basename="designation")
+router.register("plans", activities_api.AnnualPlanViewSet, basename="plan")
+router.register("applications", pipeline_api.ApplicationViewSet, basename="application")
 
 v1 = [
     path("stats/coverage/", enterprises_api.CoverageStatsView.as_view(), name="stats-coverage"),
@@ -39,6 +47,10 @@ v1 = [
     path("stats/matters/", meetings_api.MatterStatsView.as_view(), name="stats-matters"),
     path("stats/ratings/", ratings_api.RatingStatsView.as_view(), name="stats-ratings"),
     path("stats/subsidies/", subsidies_api.SubsidyStatsView.as_view(), name="stats-subsidies"),
+    path("stats/members/", pipeline_api.MemberStatsView.as_view(), name="stats-members"),
+    path("stats/designations/", activities_api.DesignationStatsView.as_view(), name="stats-designations"),
+    # An activity's photo, checked against who may read the activity (co-hosts included).
+    path("activity-photos/<int:pk>/file/", activities_api.ActivityPhotoFileView.as_view(), name="activity-photo-file"),
     path("", include(router.urls)),
 ]
 

@@ -1,0 +1,298 @@
+"""API for the membership pipeline (发展党员): applications with their steps, the actions that move them
+(advance, extend a probation, withdraw), the due-soon list, and the member statistics.
+
+A stage and its dates change only through the actions, which call organizations.pipeline.services and
+its time rules. Secretaries track their subtree's applicants; park admins any in their parks.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enterprises.models import Enterprise
+from organizations.api import ChoiceInFilter, SubtreeFilter
+from organizations.models import STAGES, Application, ApplicationStep, Organization, Park, PartyMember, Stage
+from organizations.pipeline import selectors, services
+from parkparty import access
+from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+
+# --- applications ----------------------------------------------------------------------------------
+
+
+class ApplicationStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApplicationStep
+        fields = ["stage", "on", "approved_by", "note", "recorded_at"]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    organization = ScopedRelatedField(
+        queryset=Organization.objects.all(), scope=access.organizations_in_charge, label=gettext_lazy("branch")
+    )
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    enterprise = ScopedRelatedField(
+        queryset=Enterprise.objects.all(),
+        scope=access.visible,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("enterprise"),
+    )
+    steps = ApplicationStepSerializer(many=True, read_only=True)
+    eligible_on = serializers.SerializerMethodField(
+        help_text=gettext_lazy("First day of the next step under the time rules; null when none applies.")
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "id", "park", "organization", "organization_name", "enterprise", "name", "stage", "applied_on",
+            "activist_on", "target_on", "probationary_on", "full_on", "probation_extended_until",
+            "extension_reason", "recommended_by", "introducers", "member", "withdrawn_on", "eligible_on", "steps",
+        ]  # fmt: skip
+        # The stage and its dates move only through the actions (advance, extend, withdraw).
+        read_only_fields = [
+            "park", "stage", "activist_on", "target_on", "probationary_on", "full_on", "probation_extended_until",
+            "extension_reason", "introducers", "member", "withdrawn_on",
+        ]  # fmt: skip
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            # The branch and the date of application are the first step: a wrong one is withdrawn.
+            for name in ("organization", "applied_on"):
+                fields[name].read_only = True
+        return fields
+
+    def get_eligible_on(self, application) -> str | None:
+        if application.withdrawn_on or application.stage == Stage.FULL:
+            return None
+        day = services.eligible_on(application)
+        return None if day is None else day.isoformat()
+
+    def create(self, validated_data):
+        return services.application_create(
+            application=Application(**validated_data), actor=self.context["request"].user
+        )
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return services.application_change(application=instance)
+
+    def to_representation(self, instance):
+        # After a write, read the application back the way the list does (steps and introducers prefetched).
+        if "steps" not in getattr(instance, "_prefetched_objects_cache", {}):
+            instance = applications_queryset().get(pk=instance.pk)
+        return super().to_representation(instance)
+
+
+def applications_queryset():
+    return Application.objects.select_related("organization").prefetch_related(
+        Prefetch("steps", queryset=ApplicationStep.objects.order_by("on", "pk")), "introducers"
+    )
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    park = django_filters.ModelChoiceFilter(queryset=Park.objects.all())
+    stage = ChoiceInFilter(choices=Stage.choices)
+    recommended_by = ChoiceInFilter(choices=Application.Recommendation.choices)
+    within = SubtreeFilter(path_field="organization__path", label=gettext_lazy("within organization"))
+    open = django_filters.BooleanFilter(method="filter_open", label=gettext_lazy("still on its way"))
+    applied_after = django_filters.DateFilter(field_name="applied_on", lookup_expr="gte")
+    applied_before = django_filters.DateFilter(field_name="applied_on", lookup_expr="lte")
+
+    class Meta:
+        model = Application
+        fields = ["park", "organization", "enterprise", "stage", "recommended_by", "within", "open",
+                  "applied_after", "applied_before"]  # fmt: skip
+
+    def filter_open(self, queryset, name, value):
+        still = queryset.filter(withdrawn_on__isnull=True).exclude(stage=Stage.FULL)
+        return still if value else queryset.exclude(pk__in=still.values("pk"))
+
+
+class AdvanceSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices, help_text=gettext_lazy("The next stage."))
+    on = serializers.DateField(label=gettext_lazy("date"))
+    approved_by = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    introducers = ScopedRelatedField(
+        queryset=PartyMember.objects.all(),
+        scope=access.visible,
+        many=True,
+        required=False,
+        help_text=gettext_lazy("Two full members: required to become probationary."),
+    )
+
+
+class ExtendSerializer(serializers.Serializer):
+    until = serializers.DateField(label=gettext_lazy("extended until"))
+    reason = serializers.CharField(max_length=300, label=gettext_lazy("reason"))
+
+
+class WithdrawSerializer(serializers.Serializer):
+    on = serializers.DateField(label=gettext_lazy("date"))
+    reason = serializers.CharField(max_length=300, label=gettext_lazy("reason"))
+
+
+class DueSoonQuery(serializers.Serializer):
+    park = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    within_days = serializers.IntegerField(
+        required=False, min_value=0, max_value=366, default=selectors.DUE_WITHIN_DAYS
+    )
+
+
+class DueSerializer(serializers.Serializer):
+    application = serializers.IntegerField(source="application.pk")
+    name = serializers.CharField(source="application.name")
+    organization = serializers.IntegerField(source="application.organization_id")
+    organization_name = serializers.CharField(source="application.organization.name")
+    stage = serializers.CharField(source="application.stage")
+    next_stage = serializers.SerializerMethodField()
+    eligible_on = serializers.DateField()
+    overdue = serializers.BooleanField()
+
+    def get_next_stage(self, due) -> str:
+        return STAGES[STAGES.index(due.application.stage) + 1]
+
+
+class ApplicationViewSet(ScopedViewSet):
+    """Applications from the first letter on, with each dated step. Create with `organization`, `name`,
+    `applied_on`; then `advance`, `extend` (a probation) or `withdraw`."""
+
+    queryset = applications_queryset()
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilter
+    ordering_fields = ["applied_on", "stage", "name"]
+    ordering = ["organization__path", "applied_on", "pk"]
+    search_fields = ["name"]
+
+    def _answer(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data, status=code)
+
+    @extend_schema(request=AdvanceSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def advance(self, request, pk=None):
+        """The next step. Refused (400, nothing saved) when it skips a stage, comes before the time rules
+        allow (a year as activist, a year of probation or its extension), is dated in the future or before
+        the previous step, or — to probationary — lacks two full-member introducers."""
+        application = self.get_object()
+        params = AdvanceSerializer(data=request.data, context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        application = services.application_advance(
+            application=application,
+            stage=data["stage"],
+            on=data["on"],
+            approved_by=data["approved_by"],
+            note=data["note"],
+            introducers=data.get("introducers", []),
+            actor=request.user,
+        )
+        return self._answer(application)
+
+    @extend_schema(request=ExtendSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        """Extend a probation (延长预备期) by at most a year, with the reason."""
+        application = self.get_object()
+        params = ExtendSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        return self._answer(
+            services.probation_extend(application=application, actor=request.user, **params.validated_data)
+        )
+
+    @extend_schema(request=WithdrawSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The person leaves the pipeline before becoming a probationary member."""
+        application = self.get_object()
+        params = WithdrawSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        return self._answer(
+            services.application_withdraw(application=application, actor=request.user, **params.validated_data)
+        )
+
+    @extend_schema(parameters=[DueSoonQuery], responses=DueSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="due-soon", filter_backends=[], pagination_class=None)
+    def due_soon(self, request):
+        """Activists who may become development targets and probationary members due for conversion
+        within `within_days` (30 by default) or already, earliest first, among the caller's applications."""
+        params = DueSoonQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        park_id = params.validated_data.get("park")
+        park_ids = [park_id] if park_id else list(access.visible(request.user, Park).values_list("pk", flat=True))
+        due = selectors.due_soon(
+            park_ids=park_ids,
+            today=timezone.localdate(),
+            within_days=params.validated_data["within_days"],
+            among=self.get_queryset(),
+        )
+        return Response(DueSerializer(due, many=True).data)
+
+
+# --- statistics ------------------------------------------------------------------------------------
+
+
+class MemberStatsQuery(serializers.Serializer):
+    park = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("since") and attrs.get("until") and attrs["since"] > attrs["until"]:
+            raise serializers.ValidationError({"until": _("The end of the range comes before its start.")})
+        return attrs
+
+
+def share_field():
+    return serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+
+
+class CrossAppointmentSerializer(serializers.Serializer):
+    secretaries = serializers.IntegerField()
+    owners = serializers.IntegerField()
+    senior_managers = serializers.IntegerField()
+    mass_organization_heads = serializers.IntegerField()
+    owners_share = share_field()
+    senior_managers_share = share_field()
+    mass_organization_heads_share = share_field()
+    members_middle_or_higher = serializers.IntegerField()
+    members_middle_or_higher_share = share_field()
+
+
+class MemberStatsSerializer(serializers.Serializer):
+    park = serializers.IntegerField(allow_null=True)
+    since = serializers.DateField(allow_null=True)
+    until = serializers.DateField(allow_null=True)
+    members = serializers.IntegerField()
+    probationary = serializers.IntegerField()
+    applications = serializers.IntegerField()
+    new_members = serializers.IntegerField()
+    recommended = serializers.IntegerField()
+    recommended_share = share_field()
+    cross_appointment = CrossAppointmentSerializer()
+
+
+class MemberStatsView(APIView):
+    """Members and probationary members now; applications and new members of a period with the share who
+    came recommended (推优); secretaries in cross-appointment (双向进入、交叉任职)."""
+
+    @extend_schema(parameters=[MemberStatsQuery], responses=MemberStatsSerializer)
+    def get(self, request):
+        params = MemberStatsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        park_ids = park_ids_for_statistics(request, data.get("park"))
+        stats = selectors.member_stats(park_ids=park_ids, since=data.get("since"), until=data.get("until"))
+        body = {**stats, "park": data.get("park"), "since": data.get("since"), "until": data.get("until")}
+        return Response(MemberStatsSerializer(body).data)
