@@ -7,7 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from activities.models import Activity, ActivityPhoto, AnnualPlan, Designation, PlanTarget, Venue, VenueBooking
 from organizations.models import (
+    Application,
+    ApplicationStep,
     Criterion,
     DuesCollection,
     Honor,
@@ -46,6 +49,15 @@ EXPECTED = {
     "subsidy-rules": AUTH + 3,
     "subsidies": AUTH + 2,
     "dues": AUTH + 3,
+    # Activities prefetch their co-hosts, participants and photos (the host joined): +3. Designations
+    # prefetch their members, applications their steps and introducers: +1, +2. Plans prefetch their
+    # targets and count the page's progress at once (held activities, held meetings): +3.
+    "activities": AUTH + 5,
+    "venues": AUTH + 2,
+    "venue-bookings": AUTH + 2,
+    "designations": AUTH + 3,
+    "plans": AUTH + 5,
+    "applications": AUTH + 4,
 }
 
 
@@ -62,6 +74,7 @@ def add_rows(world, n: int) -> None:
         instructor = f.InstructorFactory(park=world.park)
         f.InstructorAssignmentFactory(instructor=instructor, enterprise=enterprise)
         add_ratings_and_subsidies(world, branch, index)
+        add_activities_and_applications(world, branch, index)
 
 
 def add_ratings_and_subsidies(world, branch, index: int) -> None:
@@ -84,6 +97,37 @@ def add_ratings_and_subsidies(world, branch, index: int) -> None:
         period_start=date(2024, 4, 1), amount=Decimal(100),
     )  # fmt: skip
     DuesCollection.objects.create(park=world.park, organization=branch, month=date(2024, 5, 1), amount=Decimal(90))
+
+
+def add_activities_and_applications(world, branch, index: int) -> None:
+    """A venue with a booking, an activity with co-hosts, participants and a photo, a designation with
+    members, a plan with targets, an application with its steps and introducers."""
+    member = branch.members.first()
+    venue = Venue.objects.create(park=world.park, name=f"阵地{index}")
+    starts_at = world.activity_a.starts_at + timedelta(days=index + 1)
+    activity = Activity.objects.create(
+        park=world.park, organization=branch, kind="training", title="培训", starts_at=starts_at, venue=venue
+    )
+    activity.co_hosts.add(world.branch_a, world.branch_b)
+    activity.participants.add(member, world.member_a)
+    ActivityPhoto.objects.create(activity=activity, file="x.png", content_type="image/png", size=1, sha256="0")
+    VenueBooking.objects.create(
+        venue=venue, organization=branch, starts_at=starts_at, ends_at=starts_at + timedelta(hours=1)
+    )
+    designation = Designation.objects.create(
+        park=world.park, organization=branch, kind="demo_post", name="示范岗", started_on=date(2024, 1, 1)
+    )
+    designation.members.add(member)
+    plan = AnnualPlan.objects.create(park=world.park, year=2000 + index, title="计划")
+    PlanTarget.objects.create(plan=plan, counts="activities", kind="training", target=5)
+    PlanTarget.objects.create(plan=plan, counts="meetings", kind="party_lesson", target=5)
+    application = Application.objects.create(
+        park=world.park, organization=branch, name="申请人", stage="activist", applied_on=date(2023, 1, 1),
+        activist_on=date(2023, 6, 1),
+    )  # fmt: skip
+    ApplicationStep.objects.create(application=application, stage="applicant", on=date(2023, 1, 1))
+    ApplicationStep.objects.create(application=application, stage="activist", on=date(2023, 6, 1))
+    application.introducers.add(member, world.member_a)
 
 
 def count(client, path: str) -> int:
