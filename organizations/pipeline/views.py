@@ -87,7 +87,7 @@ def _columns(applications: QuerySet[Application], park: Park, today: date) -> di
     cards = list(
         applications.filter(stage__in=COLUMNS).select_related("organization").order_by("stage", "applied_on", "pk")
     )
-    due = {item.application.pk: item for item in due_soon(park_ids=[park.pk], today=today)}
+    due = {item.application.pk: item for item in due_soon(park_ids=[park.pk], today=today, among=applications)}
     columns = {stage: Column(stage, Stage(stage).label, [], totals.get(stage, 0)) for stage in COLUMNS}
     for application in cards:
         column = columns[application.stage]
