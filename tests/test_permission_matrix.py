@@ -22,6 +22,8 @@ from tests.matrix import (
     statuses,
     yesterday,
 )
+from tests.matrix_activities_api import ROUTES as ACTIVITIES_API
+from tests.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
 from tests.matrix_ratings_api import ROUTES as RATINGS_API
 from tests.matrix_ratings_pages import ROUTES as RATINGS_PAGES
 
@@ -175,7 +177,7 @@ ROUTES = [
     Route("matter-status", "post", lambda w: f"/meetings/matters/{w.matter_a.pk}/status/",
           statuses(302, 403, 302, 404, 404, 302, 302), data=lambda w: {"status": "in_progress"}, format="multipart"),
 ]  # fmt: skip
-ROUTES += RATINGS_API + RATINGS_PAGES
+ROUTES += RATINGS_API + RATINGS_PAGES + ACTIVITIES_API + ACTIVITIES_PAGES
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")
