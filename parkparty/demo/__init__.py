@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from organizations.models import Park
 from parkparty import dbstats
-from parkparty.demo import dehua, kaihua, meeting_plans, quanzhou, ratings, yutai
+from parkparty.demo import activities, dehua, kaihua, meeting_plans, quanzhou, ratings, yutai
 from parkparty.demo.builder import ParkBuilder
 from parkparty.ledger_cache import bump_ledger_version
 
@@ -45,9 +45,19 @@ class Loaded:
 
 def _loaded_models() -> list:
     """The tables a park's load fills in bulk: the planner needs their statistics at once."""
+    from activities.models import Activity, Designation, VenueBooking
     from enterprises.models import Coverage, Enterprise, InstructorAssignment
     from meetings.models import Attendance, ChairTerm, Matter, Meeting
-    from organizations.models import DuesCollection, Organization, PartyMember, Rating, RatingItem, Subsidy
+    from organizations.models import (
+        Application,
+        ApplicationStep,
+        DuesCollection,
+        Organization,
+        PartyMember,
+        Rating,
+        RatingItem,
+        Subsidy,
+    )
 
     return [
         Enterprise,
@@ -63,6 +73,15 @@ def _loaded_models() -> list:
         RatingItem,
         Subsidy,
         DuesCollection,
+        Activity,
+        Activity.participants.through,
+        Activity.co_hosts.through,
+        VenueBooking,
+        Designation,
+        Designation.members.through,
+        Application,
+        ApplicationStep,
+        Application.introducers.through,
     ]
 
 
@@ -79,6 +98,8 @@ def load_park(spec) -> Loaded:
         written = meeting_plans.plan(spec, builder, reference_date=REFERENCE_DATES[spec])
         # Ratings, honours and the subsidy ledger (parkparty/demo/ratings.py): after the meetings they score.
         ratings.plan(spec, builder, reference_date=REFERENCE_DATES[spec])
+        # Activities, venues, designations, plans and the pipeline (parkparty/demo/activities.py): after the ratings.
+        activities.plan(spec, builder, reference_date=REFERENCE_DATES[spec])
         if connection.vendor == "postgresql":
             # Fire the deferred foreign-key checks of the park's few hundred thousand rows now, not at the
             # commit: a broken row fails this park's load, and a caller's enclosing transaction (the test
