@@ -213,7 +213,7 @@ def _as_queryset(model_or_queryset) -> QuerySet:
 def _subtree_q(model: type[Model], policy: Policy, scope: Scope, *, for_write: bool = False) -> Q | None:
     if not (policy.path and scope.secretary_orgs):
         return None
-    from activities.models import Activity
+    from activities.models import Activity, ActivityPhoto
     from enterprises.models import Coverage, Enterprise, active_on
     from meetings.models import Attachment, Meeting
 
@@ -226,11 +226,12 @@ def _subtree_q(model: type[Model], policy: Policy, scope: Scope, *, for_write: b
         meetings = Meeting.objects.filter(in_subtrees | Q(pk__in=Meeting.objects.filter(joined).values("pk")))
         return Q(pk__in=meetings.values("pk")) if model is Meeting else Q(meeting__in=meetings.values("pk"))
 
-    if model is Activity and not for_write:
-        # Co-hosted activities through a subquery: an activity has many co-hosts.
+    if model in (Activity, ActivityPhoto) and not for_write:
+        # Co-hosted activities (and their photos) through a subquery: an activity has many co-hosts.
         in_subtrees = reduce(or_, (Q(organization__path__startswith=path) for _park, path in scope.secretary_orgs))
         co_hosted = reduce(or_, (Q(co_hosts__path__startswith=path) for _park, path in scope.secretary_orgs))
-        return in_subtrees | Q(pk__in=Activity.objects.filter(co_hosted).values("pk"))
+        activities = Activity.objects.filter(in_subtrees | Q(pk__in=Activity.objects.filter(co_hosted).values("pk")))
+        return Q(pk__in=activities.values("pk")) if model is Activity else Q(activity__in=activities.values("pk"))
 
     if model is Enterprise:
         # Through a subquery, not a join: a join on coverages would repeat enterprises.

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from activities import selectors, services
-from activities.models import Activity, AnnualPlan, Designation, PlanTarget, Venue, VenueBooking
+from activities.models import Activity, ActivityPhoto, AnnualPlan, Designation, PlanTarget, Venue, VenueBooking
 from meetings.models import Meeting
 from meetings.services import meeting_save
 from parkparty.dates import local_datetime
@@ -175,3 +175,15 @@ def test_a_plan_target_names_a_kind_of_what_it_counts(world):
         )
     assert "targets" in error.value.message_dict
     assert not AnnualPlan.objects.filter(year=2025).exists()
+
+
+def test_a_co_hosts_secretary_reads_the_activity_and_its_photos_but_writes_neither(world):
+    from parkparty import access
+
+    png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="image/png")
+    photo = services.photo_add(activity=world.activity_a, upload=png)
+    secretary_b = world.users["secretary_b"]
+    assert access.visible(secretary_b, Activity).filter(pk=world.activity_a.pk).exists()
+    assert access.visible(secretary_b, ActivityPhoto).filter(pk=photo.pk).exists()
+    assert not access.can_write(secretary_b, world.activity_a)
+    assert not access.visible(world.users["instructor"], ActivityPhoto).exists()
