@@ -4,10 +4,12 @@ half-saves, secretaries read their own subtree only, and every change keeps its 
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from organizations.models import Honor, Organization, Rating, RatingEvidence, ScoringSheet
+from organizations.ratings import services
 
 API = "/api/v1"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -92,6 +94,19 @@ def test_a_confirmed_rating_changes_only_with_a_reason_which_the_history_keeps_w
     latest = world.rating_a.history.latest()
     assert (latest.total, latest.history_change_reason) == (86, "复核后加分")
     assert latest.history_user == world.users["admin"]
+
+
+def test_a_change_reason_longer_than_the_history_keeps_is_a_400_not_a_database_error(world, as_role):
+    # The history's change reason is a varchar(100): PostgreSQL refused a longer one with a 500.
+    url = f"{API}/ratings/{world.rating_a.pk}/"
+    change = {"items": [{"criterion": criteria(world)[1].pk, "score": "30", "reason": "补充材料"}]}
+    refused = as_role("admin").patch(url, {**change, "reason": "复核" * 51})
+    assert (refused.status_code, list(refused.json())) == (400, ["reason"])
+    world.rating_a.refresh_from_db()
+    assert world.rating_a.total == 81
+    with pytest.raises(ValidationError) as error:
+        services.rating_save(rating=world.rating_a, reason="复核" * 51)
+    assert list(error.value.message_dict) == ["reason"]
 
 
 def test_a_ratings_organization_and_quarter_cannot_be_moved(world, as_role):

@@ -5,10 +5,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from organizations.models import DuesCollection, Rating, Subsidy, SubsidyRule
 from organizations.ratings import services as rating_services
+from organizations.subsidies import services
 
 API = "/api/v1"
 
@@ -154,6 +156,23 @@ def test_a_reversal_is_a_negative_paid_entry_and_nets_the_statistics_to_zero(wor
     assert again.status_code == 400
     assert Subsidy.objects.filter(reverses=world.subsidy_a).count() == 1
     assert Subsidy.objects.get(pk=entry["id"]).history.get().history_user == world.users["admin"]
+
+
+def test_a_cancel_or_reversal_reason_longer_than_the_history_keeps_is_a_400_not_a_database_error(world, as_role):
+    # The history's change reason is a varchar(100): PostgreSQL refused a longer one with a 500.
+    too_long = "重复发放" * 26
+    cancel = as_role("admin").post(subsidy_url(world, "cancel"), {"reason": too_long})
+    assert (cancel.status_code, list(cancel.json())) == (400, ["reason"])
+    world.subsidy_a.refresh_from_db()
+    assert world.subsidy_a.status == "proposed"
+    pay(as_role, world)
+    reverse = {"reason": too_long, "voucher_no": "记-2024-080", "paid_on": "2024-08-01"}
+    assert list(as_role("admin").post(subsidy_url(world, "reverse"), reverse).json()) == ["reason"]
+    assert not Subsidy.objects.filter(reverses=world.subsidy_a).exists()
+    with pytest.raises(ValidationError) as error:
+        services.subsidy_reverse(subsidy=world.subsidy_a, reason=too_long, voucher_no="记-2024-080",
+                                 paid_on=date(2024, 8, 1))  # fmt: skip
+    assert list(error.value.message_dict) == ["reason"]
 
 
 def test_approval_and_payment_are_recorded_with_their_author(world, as_role):

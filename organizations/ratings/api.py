@@ -215,6 +215,7 @@ class RatingSerializer(serializers.ModelSerializer):
         required=False,
         allow_blank=True,
         default="",
+        max_length=services.CHANGE_REASON_LENGTH,
         help_text=gettext_lazy("Why a confirmed rating changes (required then)."),
     )
 

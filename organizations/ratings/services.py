@@ -35,6 +35,20 @@ from parkparty.uploads import check_upload
 
 CENT = Decimal("0.01")
 
+# simple-history keeps a change's reason in a varchar(100): a longer one would fail on PostgreSQL.
+CHANGE_REASON_LENGTH = 100
+
+
+def change_reason_errors(reason: str, *, missing: str) -> dict[str, str]:
+    """{"reason": message} when the reason of a change is blank (`missing` says what to write) or too long
+    for the history to keep."""
+    if not reason.strip():
+        return {"reason": missing}
+    if len(reason) > CHANGE_REASON_LENGTH:
+        return {"reason": _("Say why in at most %(max)s characters.") % {"max": CHANGE_REASON_LENGTH}}
+    return {}
+
+
 # --- star levels -----------------------------------------------------------------------------------
 
 # Five levels on a 100-point sheet; the upper two are "good or above" (良好及以上).
@@ -208,8 +222,9 @@ def rating_save(*, rating: Rating, items: list[ItemLine] | None = None, actor=No
     """
     rating.park_id = rating.organization.park_id
     if rating.pk and Rating.objects.filter(pk=rating.pk, status=Rating.Status.CONFIRMED).exists():
-        if not reason.strip():
-            raise ValidationError({"reason": _("The rating is confirmed: say why it changes.")})
+        errors = change_reason_errors(reason, missing=_("The rating is confirmed: say why it changes."))
+        if errors:
+            raise ValidationError(errors)
         rating._change_reason = reason
     errors = _rating_errors(rating)
     if errors:

@@ -33,6 +33,7 @@ from organizations.models import (
     SubsidyKind,
     SubsidyRule,
 )
+from organizations.ratings.services import CHANGE_REASON_LENGTH
 from organizations.subsidies import selectors, services
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
@@ -160,11 +161,11 @@ class PaySerializer(serializers.Serializer):
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, label=gettext_lazy("reason"))
+    reason = serializers.CharField(max_length=CHANGE_REASON_LENGTH, label=gettext_lazy("reason"))
 
 
 class ReverseSerializer(PaySerializer):
-    reason = serializers.CharField(max_length=300, label=gettext_lazy("reason"))
+    reason = serializers.CharField(max_length=CHANGE_REASON_LENGTH, label=gettext_lazy("reason"))
 
 
 class QuarterRunSerializer(serializers.Serializer):

@@ -26,6 +26,7 @@ from organizations.models import (
     SubsidyRate,
     SubsidyRule,
 )
+from organizations.ratings.services import change_reason_errors
 from organizations.subsidies import selectors
 from parkparty.dates import parse_period, quarter_bounds, quarter_code, year_in_range
 
@@ -199,8 +200,9 @@ def subsidy_cancel(*, subsidy: Subsidy, reason: str, actor=None) -> Subsidy:
         *Subsidy.OPEN_STATUSES,
         message=_("Only a proposed or approved record can be cancelled; a paid one is reversed."),
     )
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the record is cancelled.")})
+    errors = change_reason_errors(reason, missing=_("Say why the record is cancelled."))
+    if errors:
+        raise ValidationError(errors)
     record.status = Subsidy.Status.CANCELLED
     record._change_reason = reason
     record.save(update_fields=["status"])
@@ -218,8 +220,7 @@ def subsidy_reverse(*, subsidy: Subsidy, reason: str, voucher_no: str, paid_on: 
     if Subsidy.objects.filter(reverses=record).exists():
         raise ValidationError({"status": _("This payment has already been reversed.")})
     errors = _payment_errors(voucher_no, paid_on)
-    if not reason.strip():
-        errors["reason"] = _("Say why the payment is reversed.")
+    errors |= change_reason_errors(reason, missing=_("Say why the payment is reversed."))
     if errors:
         raise ValidationError(errors)
     reversal = Subsidy(
