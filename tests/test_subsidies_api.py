@@ -83,6 +83,20 @@ def test_a_second_record_for_the_same_recipient_kind_and_period_is_refused_until
     assert (cancelled.status, cancelled.history_change_reason) == ("cancelled", "评定有误")
 
 
+def test_a_second_red_star_allowance_for_an_organization_is_refused_whoever_it_names_to_receive_it(world, as_role):
+    # The run names the branch's secretary, a hand proposal nobody (or someone else): both were accepted,
+    # and the quarter's allowance could be paid twice.
+    named = proposal(world, organization=world.branch_a.pk, kind="red_star_allowance", period="2024-Q2",
+                     member=world.member_a.pk)  # fmt: skip
+    refused = as_role("admin").post(f"{API}/subsidies/", named)
+    assert (refused.status_code, list(refused.json())) == (400, ["period"])
+    assert Subsidy.objects.filter(organization=world.branch_a, period="2024-Q2").count() == 1
+    # Other kinds stay one per person: a named and an unnamed secretary allowance of one branch stand.
+    first = proposal(world, organization=world.branch_a.pk, member=world.member_a.pk)
+    assert as_role("admin").post(f"{API}/subsidies/", first).status_code == 201
+    assert as_role("admin").post(f"{API}/subsidies/", {**first, "member": None}).status_code == 201
+
+
 def test_a_proposal_changes_only_its_amount_and_note_and_the_history_keeps_who(world, as_role):
     response = as_role("admin").patch(
         subsidy_url(world), {"amount": "250.50", "note": "按四星标准", "kind": "dues_return"}

@@ -26,13 +26,18 @@ def standing(park_id: int, period: str, kind: str) -> QuerySet[Subsidy]:
     ).exclude(status=Subsidy.Status.CANCELLED)
 
 
+# Kinds paid to the organization, one per period, whoever is named to receive the money: the red-star
+# allowance follows the organization's rating (the run names its secretary), a dues return its dues.
+PER_ORGANIZATION_KINDS = (SubsidyKind.RED_STAR_ALLOWANCE, SubsidyKind.DUES_RETURN)
+
+
 def existing(subsidy: Subsidy) -> QuerySet[Subsidy]:
-    """Standing records for the same recipient (organization and person), kind and period."""
-    return (
-        standing(subsidy.park_id, subsidy.period, subsidy.kind)
-        .filter(organization_id=subsidy.organization_id, member_id=subsidy.member_id)
-        .exclude(pk=subsidy.pk)
-    )
+    """Standing records for the same recipient (organization and person; the organization alone for the
+    kinds paid per organization), kind and period."""
+    records = standing(subsidy.park_id, subsidy.period, subsidy.kind).filter(organization_id=subsidy.organization_id)
+    if subsidy.kind not in PER_ORGANIZATION_KINDS:
+        records = records.filter(member_id=subsidy.member_id)
+    return records.exclude(pk=subsidy.pk)
 
 
 def paid(park_ids: list[int], *, kind: str | None = None, since: date | None = None, until: date | None = None):
