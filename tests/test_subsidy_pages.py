@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from organizations.models import Rating, Subsidy, SubsidyKind
+from organizations.models import PartyMember, Rating, Subsidy, SubsidyKind
 from organizations.ratings import services as rating_services
 from organizations.subsidies import services
 from tests import factories as f
@@ -282,6 +282,19 @@ def test_the_export_opens_in_excel_with_numbers_and_only_visible_rows(world, log
     assert header[1] and header[5]
     assert row[1] == world.branch_a.name
     assert row[5] == 200  # a number, not text
+
+
+def test_the_export_keeps_typed_text_as_text_never_as_a_formula(world, login):
+    # A secretary names the members and an admin writes the notes: "=HYPERLINK(…)" was exported as a
+    # formula that Excel runs when the ledger is opened.
+    formula = '=HYPERLINK("http://evil.example/","点击")'
+    PartyMember.objects.filter(pk=world.member_a.pk).update(name=formula)
+    Subsidy.objects.filter(pk=world.subsidy_a.pk).update(member=world.member_a, note="=1+1")
+    content = b"".join(login("admin").get(reverse("subsidy-export")).streaming_content)
+    sheet = load_workbook(BytesIO(content)).active
+    person, note = sheet.cell(row=2, column=3), sheet.cell(row=2, column=11)
+    assert (person.value, person.data_type) == (formula, "s")
+    assert (note.value, note.data_type) == ("=1+1", "s")
 
 
 def test_the_export_follows_the_filters(world, login):
