@@ -155,6 +155,13 @@ def test_ratings_filter_by_subtree_stars_and_quarter(world, as_role):
     assert ids(quarter=3) == set()
 
 
+@pytest.mark.parametrize("stars", ["99999999999999999999999", "0", "6", "abc"])
+def test_a_star_filter_outside_one_to_five_is_a_400(world, as_role, stars):
+    # A number past SQLite's integers made the list a 500 (OverflowError).
+    response = as_role("admin").get(f"{API}/ratings/", {"stars": stars})
+    assert (response.status_code, list(response.json())) == (400, ["stars"])
+
+
 def test_suggestions_give_each_criterions_suggested_score_and_the_stars_they_would_earn(world, as_role):
     params = {"organization": world.branch_a.pk, "year": 2024, "quarter": 2}
     body = as_role("admin").get(f"{API}/ratings/suggestions/", params).json()

@@ -285,7 +285,7 @@ class RatingFilter(django_filters.FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all())
     status = ChoiceInFilter(choices=Rating.Status.choices)
     classification = ChoiceInFilter(choices=Classification.choices)
-    stars = NumberInFilter(field_name="stars")
+    stars = NumberInFilter(field_name="stars", min_value=1, max_value=MAX_STARS)
     within = SubtreeFilter(path_field="organization__path", label=gettext_lazy("within organization"))
 
     class Meta:
