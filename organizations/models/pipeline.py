@@ -31,8 +31,8 @@ class Application(models.Model):
 
     class Recommendation(models.TextChoices):
         NONE = "", _("not recommended")
-        YOUTH_LEAGUE = "youth_league", _("youth league (推优)")
-        UNION = "union", _("trade union (推优)")
+        YOUTH_LEAGUE = "youth_league", _("recommended by the youth league")
+        UNION = "union", _("recommended by the trade union")
 
     park = models.ForeignKey(Park, models.PROTECT, related_name="applications", verbose_name=_("park"))
     organization = models.ForeignKey(
