@@ -503,3 +503,20 @@ def test_the_plans_take_as_many_queries_for_many_as_for_one(world, login, django
     with django_assert_num_queries(OVERVIEW_PLAN_QUERIES):
         count_queries(client, reverse("overview"), year=2024)
     assert len(client.get(reverse("overview"), {"year": 2024}).context["plans"]) == 7
+
+
+def test_the_admin_history_page_does_not_save_a_posted_activity(world, client):
+    # The activity admin is read-only, but simple_history's revert page saved what was posted to it.
+    user = world.users["admin"]
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    activity = world.activity_a
+    version = activity.history.earliest().history_id
+    url = reverse("admin:activities_activity_simple_history", args=[activity.pk, version])
+    data = {"park": world.park.pk, "organization": world.branch_a.pk, "kind": "training", "title": "改过的",
+            "status": "held", "starts_at_0": "2024-06-15", "starts_at_1": "09:00", "duration_minutes": "60",
+            "non_member_count": "0"}  # fmt: skip
+    assert client.post(url, data).status_code == 403
+    activity.refresh_from_db()
+    assert (activity.title, activity.kind) == ("红帆志愿服务", "volunteer")

@@ -266,3 +266,25 @@ def test_a_new_application_in_the_future_or_to_another_branch_is_refused(world, 
     assert not Application.objects.filter(name="吴桐").exists()
     assert login("viewer").get(reverse("application-new")).status_code == 403
     assert login("instructor").get(reverse("application-new")).status_code == 403
+
+
+# --- the admin ---------------------------------------------------------------------------------------
+
+
+def test_the_admin_history_page_does_not_save_a_posted_application(world, client):
+    # simple_history's revert page saved any posted form, whatever has_change_permission said: a staff
+    # park admin could make an activist a full member past every time rule.
+    user = world.users["admin"]
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    application = world.application_a
+    version = application.history.earliest().history_id
+    url = reverse("admin:organizations_application_simple_history", args=[application.pk, version])
+    assert client.get(url).status_code == 200
+    data = {"park": world.park.pk, "organization": world.branch_a.pk, "name": application.name, "stage": "full",
+            "applied_on": "2022-09-01", "activist_on": "2023-03-01", "target_on": "2023-03-02",
+            "probationary_on": "2023-03-03", "full_on": "2023-03-04", "recommended_by": ""}  # fmt: skip
+    assert client.post(url, data).status_code == 403
+    application.refresh_from_db()
+    assert (application.stage, application.full_on) == ("activist", None)

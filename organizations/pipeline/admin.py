@@ -2,10 +2,9 @@
 every step goes through its time rules on the pipeline pages and the API."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from activities.admin import HistoryAdmin
 from organizations.models import Application, ApplicationStep
-from parkparty.admin import ScopedAdmin
 
 
 class StepInline(admin.TabularInline):
@@ -22,7 +21,7 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class ApplicationAdmin(HistoryAdmin):
     list_display = ["name", "organization", "stage", "applied_on", "recommended_by", "withdrawn_on"]
     list_filter = ["park", "stage", "recommended_by"]
     search_fields = ["name", "organization__name"]
