@@ -132,10 +132,19 @@ class ActivityFilterForm(forms.Form):
 # --- venues ----------------------------------------------------------------------------------------
 
 
+class CalendarMonthField(MonthField):
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValueError:
+            # "202²-03": str.isdigit takes "²" for a digit and int() refuses it (a 500 before this).
+            raise forms.ValidationError(_("Give a month as YYYY-MM, e.g. 2024-03."), code="invalid") from None
+
+
 class VenueCalendarForm(ParkForm):
     """Which park's venues (one, or all) in which month."""
 
-    month = MonthField(required=False, label=_("Month"))
+    month = CalendarMonthField(required=False, label=_("Month"))
     venue = forms.TypedChoiceField(coerce=int, required=False, label=_("Venue"))
 
     def __init__(self, *args, venues: list, **kwargs):
