@@ -9,6 +9,7 @@ designations and plans.
 from __future__ import annotations
 
 import django_filters
+from django.db import models
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -41,6 +42,19 @@ from organizations.models import Organization, Park, PartyMember
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
 from parkparty.uploads import SUFFIXES
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, with a time in year 1 a 400: its ambiguity check converts the time to UTC, which overflows."""
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
+DATETIME_FIELDS = {**serializers.ModelSerializer.serializer_field_mapping, models.DateTimeField: DateTimeField}
 
 
 def park_fixed_once_created(serializer, fields) -> dict:
@@ -99,6 +113,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     )
     status = serializers.ChoiceField(choices=Activity.Status.choices, required=False)
     photos = ActivityPhotoSerializer(many=True, read_only=True)
+    serializer_field_mapping = DATETIME_FIELDS
 
     class Meta:
         model = Activity
@@ -242,6 +257,7 @@ class VenueViewSet(ScopedViewSet):
 
 
 class VenueBookingSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = DATETIME_FIELDS
     venue = ScopedRelatedField(queryset=Venue.objects.all(), scope=access.visible, label=gettext_lazy("venue"))
     organization = ScopedRelatedField(
         queryset=Organization.objects.all(), scope=access.organizations_in_charge, label=gettext_lazy("booked by")

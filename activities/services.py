@@ -54,6 +54,12 @@ def _booking_errors(booking: VenueBooking) -> dict[str, str]:
     errors = {}
     if booking.starts_at is None or booking.ends_at is None or booking.ends_at <= booking.starts_at:
         return {"ends_at": _("A booking ends after it starts.")}
+    # Before the overlap query: a time in year 1 has no UTC equivalent to compare with (a 500 before this).
+    if not (year_in_range(booking.starts_at.year) and year_in_range(booking.ends_at.year)):
+        latest = timezone.localdate().year + YEARS_AHEAD
+        return {
+            "starts_at": _("Give a date between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": latest}
+        }
     if booking.organization.park_id != booking.venue.park_id:
         errors["venue"] = _("This venue is in another park.")
     owner = booking.venue.owner

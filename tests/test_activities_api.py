@@ -181,6 +181,20 @@ def test_a_booking_that_ends_before_it_starts_is_refused(world, as_role):
     assert "ends_at" in response.json()
 
 
+def test_a_time_in_year_1_is_a_400_for_a_booking_and_an_activity(world, as_role):
+    # DRF's ambiguity check converts 0001-01-01T00:00 Shanghai time to UTC, before year 1: a 500 before.
+    payload = booking_payload(world, date(2024, 7, 1), 10) | {"starts_at": "0001-01-01T00:00:00"}
+    response = as_role("admin").post(f"{API}/venue-bookings/", payload)
+    assert (response.status_code, list(response.json())) == (400, ["starts_at"])
+    payload["starts_at"] = "0001-01-01T00:00:00+08:00"
+    response = as_role("admin").post(f"{API}/venue-bookings/", payload)
+    assert (response.status_code, list(response.json())) == (400, ["starts_at"])
+    response = as_role("secretary_a").post(
+        f"{API}/activities/", activity_payload(world, starts_at="0001-01-01T00:00:00")
+    )
+    assert (response.status_code, list(response.json())) == (400, ["starts_at"])
+
+
 def test_a_secretary_books_only_for_their_subtree_and_not_an_activitys_booking(world, as_role):
     response = as_role("secretary_b").post(
         f"{API}/venue-bookings/", booking_payload(world, date(2024, 7, 1), 9, organization=world.branch_a.pk)

@@ -395,6 +395,16 @@ def test_a_booking_that_ends_before_it_starts_is_refused(world, login):
     assert response.context["form"].errors["ends_at"] == ["A booking ends after it starts."]
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_booking_in_year_1_or_9999_is_refused_not_a_500(world, login, day):
+    # Midnight of 1 January of year 1 in Shanghai is in year 0 in UTC: the overlap query overflowed.
+    data = booking(world, starts_at_0=day, starts_at_1="00:00", ends_at="00:30")
+    response = login("secretary_a").post(reverse("venue-book"), data, **EN)
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_at"][0].startswith("Give a date between 2000 and")
+    assert not VenueBooking.objects.filter(purpose="支委会").exists()
+
+
 def test_a_secretary_books_only_for_their_own_organizations(world, login):
     response = login("secretary_a").post(reverse("venue-book"), booking(world, organization=world.branch_b.pk))
     assert response.status_code == 200
