@@ -30,6 +30,7 @@ from meetings.models import (
 )
 from organizations.models import Organization, Park, PartyMember
 from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
+from parkparty.history import change_reason_errors
 from parkparty.uploads import check_upload
 
 # --- who belongs to a meeting ----------------------------------------------------------------------
@@ -134,6 +135,8 @@ def meeting_save(
     meeting.park_id = meeting.host.park_id if meeting.host_id else meeting.joint_body.park_id
     lines = attendance if attendance is not None else _current_attendance(meeting)
     errors = _meeting_errors(meeting, lines)
+    if reason:
+        errors |= change_reason_errors(reason, missing="")
     if errors:
         raise ValidationError(errors)
     meeting.full_clean(exclude=["park"])
@@ -153,8 +156,10 @@ def _check_unlocked(meeting: Meeting, reason: str) -> None:
     confirmed = Meeting.Status.CONFIRMED
     if (stored.status == confirmed) != (meeting.status == confirmed):
         raise ValidationError({"status": _("Minutes are confirmed by a park admin, and stay confirmed.")})
-    if stored.status == confirmed and not reason.strip():
-        raise ValidationError({"reason": _("The minutes are confirmed: say why they change.")})
+    if stored.status == confirmed:
+        errors = change_reason_errors(reason, missing=_("The minutes are confirmed: say why they change."))
+        if errors:
+            raise ValidationError(errors)
 
 
 def _current_attendance(meeting: Meeting) -> list[AttendanceLine]:
@@ -191,8 +196,9 @@ def attachment_add(*, meeting: Meeting, upload: UploadedFile, actor=None, reason
     """Attach a photo or PDF. Confirmed minutes are locked: a file added to them needs a reason too,
     which the meeting's history keeps."""
     if meeting.status == Meeting.Status.CONFIRMED:
-        if not reason.strip():
-            raise ValidationError({"reason": _("The minutes are confirmed: say why they change.")})
+        errors = change_reason_errors(reason, missing=_("The minutes are confirmed: say why they change."))
+        if errors:
+            raise ValidationError(errors)
         meeting._change_reason = reason
         meeting.save(update_fields=["status"])  # a history row with the reason; nothing changes (an empty
         # update_fields would skip the save, and the history with it)

@@ -313,3 +313,22 @@ def test_an_honour_for_another_parks_enterprise_is_refused(world):
             honor=Honor(park=world.park, year=2024, kind="title", title="先进", enterprise=world.other_enterprise)
         )
     assert "enterprise" in error.value.message_dict
+
+
+def test_a_sheet_in_use_keeps_its_year(world):
+    world.sheet.year = 2025
+    with pytest.raises(ValidationError) as error:
+        services.sheet_save(sheet=world.sheet)
+    assert "year" in error.value.message_dict
+    assert ScoringSheet.objects.get(pk=world.sheet.pk).year == 2024
+
+
+def test_a_late_re_inspection_of_an_earlier_quarter_does_not_override_a_later_quarters_stars(world):
+    q1 = services.rating_save(
+        rating=Rating(organization=world.branch_a, sheet=world.sheet, year=2024, quarter=1,
+                      assessed_on=date(2024, 7, 5)),
+        items=items_for(world.sheet, 10, 10, 10, 0),
+    )  # fmt: skip
+    services.rating_confirm(rating=q1)  # one star, inspected after Q2's four-star rating of 2024-06-28
+    stars = {o.name: o.stars for o in selectors.rated_organizations([world.park.pk], date(2024, 7, 10))}
+    assert stars["甲支部"] == 4

@@ -112,3 +112,15 @@ def test_a_file_added_to_confirmed_minutes_needs_a_reason_kept_in_the_history(wo
     accepted = as_role("secretary_a").post(url, {"file": photo(), "reason": "补传照片"}, format="multipart")
     assert accepted.status_code == 201
     assert world.meeting_a.history.latest().history_change_reason == "补传照片"
+
+
+def test_a_change_reason_longer_than_the_history_keeps_is_refused_for_minutes(world):
+    """PostgreSQL refused a reason of over 100 characters in the history's column: a 500 from the API."""
+    meeting = services.meeting_confirm(meeting=world.meeting_a)
+    meeting.topic = "主题党日（更正）"
+    with pytest.raises(ValidationError) as error:
+        services.meeting_save(meeting=meeting, reason="因" * 101)
+    assert "reason" in error.value.message_dict
+    world.meeting_a.refresh_from_db()
+    assert world.meeting_a.topic == "主题党日"
+    assert services.meeting_save(meeting=meeting, reason="因" * 100).topic == "主题党日（更正）"

@@ -329,3 +329,13 @@ def test_dues_a_return_was_paid_from_no_longer_change(world):
     with pytest.raises(ValidationError) as error:
         services.dues_record(dues=world.dues_a)
     assert "amount" in error.value.message_dict
+
+
+def test_dues_with_a_pending_return_are_not_corrected_until_it_is_cancelled(world):
+    services.dues_returns_propose(park=world.park, month=date(2024, 5, 1))
+    world.dues_a.amount = Decimal(500)
+    with pytest.raises(ValidationError) as error:
+        services.dues_record(dues=world.dues_a)
+    assert "amount" in error.value.message_dict
+    services.subsidy_cancel(subsidy=Subsidy.objects.get(kind="dues_return"), reason="党费更正")
+    assert services.dues_record(dues=world.dues_a).amount == Decimal(500)

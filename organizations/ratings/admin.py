@@ -56,6 +56,13 @@ class ScoringSheetAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_filter = ["park", "year"]
     inlines = [CriterionInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A sheet never changes park; one that confirmed ratings use keeps its year too (a new version
+        # changes it).
+        if obj is None:
+            return []
+        return ["park", "year", "version"] if selectors.sheet_in_use(obj) else ["park", "version"]
+
     def save_formset(self, request, form, formset, change):
         for criterion in formset.save(commit=False):
             services.criterion_save(criterion=criterion)  # checked by CriterionForm already

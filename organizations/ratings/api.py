@@ -38,6 +38,7 @@ from organizations.ratings import selectors, services
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
 from parkparty.dates import year_in_range
+from parkparty.history import CHANGE_REASON_LENGTH
 
 YEAR_MESSAGE = gettext_lazy("Give a year between 2000 and five years from now.")
 
@@ -215,7 +216,7 @@ class RatingSerializer(serializers.ModelSerializer):
         required=False,
         allow_blank=True,
         default="",
-        max_length=services.CHANGE_REASON_LENGTH,
+        max_length=CHANGE_REASON_LENGTH,
         help_text=gettext_lazy("Why a confirmed rating changes (required then)."),
     )
 

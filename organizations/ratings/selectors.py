@@ -34,11 +34,12 @@ def _active_on(as_of: date) -> Q:
 
 
 def latest_confirmed(as_of: date, organization: str = "pk") -> QuerySet[Rating]:
-    """The latest confirmed rating assessed on or before `as_of`, per organization (a correlated subquery
-    served by the rating_latest_confirmed index)."""
+    """Per organization, the confirmed rating of the latest quarter among those assessed on or before
+    `as_of` (a late re-inspection of an earlier quarter does not override a later quarter's stars). A
+    correlated subquery served by the rating_latest_confirmed index."""
     return Rating.objects.filter(
         organization=OuterRef(organization), status=Rating.Status.CONFIRMED, assessed_on__lte=as_of
-    ).order_by("-assessed_on", "-year", "-quarter", "-pk")
+    ).order_by("-year", "-quarter", "-assessed_on", "-pk")
 
 
 def rated_organizations(park_ids: list[int], as_of: date) -> QuerySet[Organization]:

@@ -31,22 +31,10 @@ from organizations.models import (
 )
 from organizations.ratings import selectors
 from parkparty.dates import quarter_bounds, year_in_range
+from parkparty.history import change_reason_errors
 from parkparty.uploads import check_upload
 
 CENT = Decimal("0.01")
-
-# simple-history keeps a change's reason in a varchar(100): a longer one would fail on PostgreSQL.
-CHANGE_REASON_LENGTH = 100
-
-
-def change_reason_errors(reason: str, *, missing: str) -> dict[str, str]:
-    """{"reason": message} when the reason of a change is blank (`missing` says what to write) or too long
-    for the history to keep."""
-    if not reason.strip():
-        return {"reason": missing}
-    if len(reason) > CHANGE_REASON_LENGTH:
-        return {"reason": _("Say why in at most %(max)s characters.") % {"max": CHANGE_REASON_LENGTH}}
-    return {}
 
 
 # --- star levels -----------------------------------------------------------------------------------
@@ -94,8 +82,11 @@ def level_for(levels: list[StarLevel], total: Decimal, *, vetoed: bool) -> tuple
 def sheet_save(*, sheet: ScoringSheet) -> ScoringSheet:
     if not year_in_range(sheet.year or 0):
         raise ValidationError({"year": _("Give a year between 2000 and five years from now.")})
-    if sheet.pk and ScoringSheet.objects.filter(pk=sheet.pk).exclude(park_id=sheet.park_id).exists():
+    stored = ScoringSheet.objects.filter(pk=sheet.pk).first() if sheet.pk else None
+    if stored is not None and stored.park_id != sheet.park_id:
         raise ValidationError({"park": _("A scoring sheet cannot move to another park.")})
+    if stored is not None and stored.year != sheet.year and selectors.sheet_in_use(stored):
+        raise ValidationError({"year": _("Confirmed ratings use this scoring sheet: make a new version to change it.")})
     sheet.full_clean()
     sheet.save()
     return sheet

@@ -33,10 +33,10 @@ from organizations.models import (
     SubsidyKind,
     SubsidyRule,
 )
-from organizations.ratings.services import CHANGE_REASON_LENGTH
 from organizations.subsidies import selectors, services
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.history import CHANGE_REASON_LENGTH
 
 # --- rules -----------------------------------------------------------------------------------------
 

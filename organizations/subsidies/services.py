@@ -26,9 +26,9 @@ from organizations.models import (
     SubsidyRate,
     SubsidyRule,
 )
-from organizations.ratings.services import change_reason_errors
 from organizations.subsidies import selectors
 from parkparty.dates import parse_period, quarter_bounds, quarter_code, year_in_range
+from parkparty.history import change_reason_errors
 
 MAX_AMOUNT = Decimal("9999999999.99")
 
@@ -334,6 +334,8 @@ def dues_errors(dues: DuesCollection) -> dict[str, str]:
         errors["amount"] = _("Give the dues in yuan with at most two decimals, zero or more.")
     if dues.pk and Subsidy.objects.filter(dues_id=dues.pk, status=Subsidy.Status.PAID).exists():
         errors["amount"] = _("A return was paid from these dues: they can no longer change.")
+    elif dues.pk and Subsidy.objects.filter(dues_id=dues.pk, status__in=Subsidy.OPEN_STATUSES).exists():
+        errors["amount"] = _("A return from these dues is pending: cancel it before correcting the dues.")
     return errors
 
 
