@@ -25,16 +25,28 @@ from organizations.models import Organization, Park, PartyMember
 SERVICE_FIELDS = {"file": "photos", "organization": "co_hosts"}
 
 
-class OrganizationChoices(forms.ModelMultipleChoiceField):
+class IdChoices(forms.ModelMultipleChoiceField):
+    """Checkboxes of rows by id. An id past 64 bits is an invalid value: Django's `__in` query with it
+    overflows (SQLite) or is out of range (PostgreSQL), a 500."""
+
     widget = forms.CheckboxSelectMultiple
 
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+class OrganizationChoices(IdChoices):
     def label_from_instance(self, obj: Organization) -> str:
         return obj.name
 
 
-class MemberChoices(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
+class MemberChoices(IdChoices):
     def label_from_instance(self, obj: PartyMember) -> str:
         return obj.name
 

@@ -92,8 +92,7 @@ def _activity_form(request, activity: Activity, *, stored_co_hosts=(), stored_pa
     members = access.visible(user, PartyMember)
     co_hosts = _co_host_choices(host)
     if request.method == "POST":
-        co_host_ids = [value for value in request.POST.getlist("co_hosts") if value.isdigit()]
-        ticked = [value for value in request.POST.getlist("participants") if value.isdigit()]
+        co_host_ids, ticked = _posted_ids(request, "co_hosts"), _posted_ids(request, "participants")
     else:
         co_host_ids, ticked = [h.pk for h in stored_co_hosts], [m.pk for m in stored_participants]
     hosts = [host, *co_hosts.filter(pk__in=co_host_ids)]
@@ -107,6 +106,13 @@ def _activity_form(request, activity: Activity, *, stored_co_hosts=(), stored_pa
         roster=list(roster.select_related("organization").order_by("organization__path", "name", "pk")),
         **kwargs,
     )
+
+
+def _posted_ids(request, name: str) -> list[int]:
+    """The posted ids that can be ids; the form reports the others. ("²" passes str.isdigit but not int(),
+    and a number past 64 bits overflows the query: both were 500s.)"""
+    values = request.POST.getlist(name)
+    return [int(value) for value in values if value.isascii() and value.isdigit() and int(value) < 2**63]
 
 
 FORM_FIELDS = ("kind", "title", "status", "starts_at", "duration_minutes", "place", "venue", "non_member_count",

@@ -136,6 +136,16 @@ def test_a_secretary_cannot_name_a_member_outside_their_scope(world, login):
     assert not Activity.objects.filter(title="安全生产培训").exists()
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999999", "²", "-3"])
+def test_a_malformed_co_host_or_participant_is_a_form_error_not_a_500(world, login, value):
+    # The roster is built from the posted ids before the form validates: these were 500s.
+    data = record(world, title="坏数据", co_hosts=[value], participants=[world.member_a.pk, value])
+    response = login("secretary_a").post(reverse("activity-new"), data)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"co_hosts", "participants"}
+    assert not Activity.objects.filter(title="坏数据").exists()
+
+
 def test_a_double_booked_venue_is_refused_with_the_clash_named(world, login):
     existing = local_datetime(yesterday(), 13)
     VenueBooking.objects.create(

@@ -172,6 +172,18 @@ def test_becoming_probationary_needs_two_introducers_and_puts_the_person_on_the_
     assert world.application_a.member.status == PartyMember.Status.PROBATIONARY
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999999", "²"])
+def test_a_malformed_introducer_is_a_form_error_not_a_500(world, login, value):
+    # An id past 64 bits overflowed the form's query of the introducers: a 500.
+    services.application_advance(application=world.application_a, stage="target", on=date(2024, 3, 1))
+    url = reverse("application-advance", args=[world.application_a.pk])
+    response = login("secretary_a").post(url, {"stage": "probationary", "on": "2024-09-01", "introducers": [value]})
+    assert response.status_code == 200
+    assert "introducers" in response.context["advance_form"].errors
+    world.application_a.refresh_from_db()
+    assert world.application_a.stage == "target"
+
+
 def test_a_probation_is_extended_with_a_reason(world, login):
     application = world.application_a
     services.application_advance(application=application, stage="target", on=date(2024, 3, 1))

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.forms import apply_service_errors
+from activities.forms import IdChoices, apply_service_errors
 from enterprises.forms import DateInput, ParkForm
 from organizations.models import STAGES, Application, Stage
 
@@ -29,9 +29,7 @@ class NameChoice(forms.ModelChoiceField):
         return obj.name
 
 
-class NameChoices(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
+class NameChoices(IdChoices):
     def label_from_instance(self, obj) -> str:
         return obj.name
 
