@@ -5,6 +5,7 @@ what was recorded, never typed in."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -275,6 +276,17 @@ class PlanTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.target}"
+
+    def clean(self) -> None:
+        # The admin's inline edits targets without activities.services.plan_save: a kind that is not one
+        # of what the target counts would show a bar stuck at 0 forever.
+        if self.counts in self.Counts.values and self.kind not in kinds_counted(self.counts):
+            raise ValidationError(
+                {
+                    "kind": _("“%(kind)s” is not a kind of %(counts)s.")
+                    % {"kind": self.kind, "counts": self.get_counts_display()}
+                }
+            )
 
     @property
     def title(self) -> str:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from activities import selectors, services
@@ -13,6 +14,7 @@ from activities.models import Activity, ActivityPhoto, AnnualPlan, Designation, 
 from meetings.models import Meeting
 from meetings.services import meeting_save
 from parkparty.dates import local_datetime
+from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
@@ -175,6 +177,27 @@ def test_a_plan_target_names_a_kind_of_what_it_counts(world):
         )
     assert "targets" in error.value.message_dict
     assert not AnnualPlan.objects.filter(year=2025).exists()
+
+
+def test_the_admins_plan_screen_refuses_a_target_of_a_kind_it_does_not_count(world, client):
+    # The admin's inline (a superuser's: it asks Django's model permissions) saved targets without
+    # plan_save's check, so a "training" of meetings showed a bar stuck at 0.
+    client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+    plan = world.plan
+    targets = list(plan.targets.order_by("pk"))
+    data = {"park": world.park.pk, "year": plan.year, "title": plan.title, "targets-TOTAL_FORMS": len(targets) + 1,
+            "targets-INITIAL_FORMS": len(targets), "targets-MIN_NUM_FORMS": 0, "targets-MAX_NUM_FORMS": 1000,
+            "targets-3-counts": "meetings", "targets-3-kind": "training", "targets-3-target": "5",
+            "targets-3-plan": plan.pk}  # fmt: skip
+    for i, target in enumerate(targets):
+        data |= {f"targets-{i}-id": target.pk, f"targets-{i}-plan": plan.pk, f"targets-{i}-counts": target.counts,
+                 f"targets-{i}-kind": target.kind, f"targets-{i}-target": target.target}  # fmt: skip
+    response = client.post(reverse("admin:activities_annualplan_change", args=[plan.pk]), data)
+    assert response.status_code == 200
+    assert not plan.targets.filter(counts="meetings", kind="training").exists()
+    data["targets-3-kind"] = "theme_day"
+    assert client.post(reverse("admin:activities_annualplan_change", args=[plan.pk]), data).status_code == 302
+    assert plan.targets.filter(counts="meetings", kind="theme_day").exists()
 
 
 def test_a_co_hosts_secretary_reads_the_activity_and_its_photos_but_writes_neither(world):
