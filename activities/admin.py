@@ -6,8 +6,6 @@ Venues and plans are edited here; a plan's progress is counted, never typed in.
 """
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import Activity, AnnualPlan, Designation, PlanTarget, Venue, VenueBooking
@@ -15,17 +13,8 @@ from parkparty.admin import ScopedAdmin
 
 
 class HistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
-    """A scoped screen with the row's history. Its "revert" page saves only for those who may change the row."""
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple_history saves whatever is posted to this page without asking has_change_permission: a
-        # read-only screen would let staff set any field (an application's stage and dates, an activity's
-        # status) past the services and their rules.
-        if request.method == "POST":
-            obj = self.get_object(request, unquote(object_id))
-            if obj is None or not self.has_change_permission(request, obj):
-                raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    """A scoped screen with the row's history; its "revert" page saves only for those who may change the
+    row (ScopedAdmin.history_form_view)."""
 
 
 class ReadOnlyAdmin(HistoryAdmin):

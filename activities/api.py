@@ -9,7 +9,6 @@ designations and plans.
 from __future__ import annotations
 
 import django_filters
-from django.db import models
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -40,21 +39,8 @@ from enterprises.models import Enterprise
 from organizations.api import ChoiceInFilter, SubtreeFilter
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
 from parkparty.uploads import SUFFIXES
-
-
-class DateTimeField(serializers.DateTimeField):
-    """DRF's, with a time in year 1 a 400: its ambiguity check converts the time to UTC, which overflows."""
-
-    def enforce_timezone(self, value):
-        try:
-            return super().enforce_timezone(value)
-        except OverflowError:
-            self.fail("overflow")
-
-
-DATETIME_FIELDS = {**serializers.ModelSerializer.serializer_field_mapping, models.DateTimeField: DateTimeField}
 
 
 def park_fixed_once_created(serializer, fields) -> dict:

@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models import Activity, ActivityKind, Designation
 from enterprises.forms import DateInput, ParkForm, park_choices
@@ -60,7 +61,7 @@ class ActivityForm(forms.Form):
     """
 
     kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=150)
+    title = forms.CharField(label=pgettext_lazy("activity", "Title"), max_length=150)
     status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices, initial=Activity.Status.HELD)
     starts_at = forms.SplitDateTimeField(label=_("Starts at"), widget=DateTimeInputs)
     duration_minutes = forms.IntegerField(
@@ -71,7 +72,7 @@ class ActivityForm(forms.Form):
     co_hosts = OrganizationChoices(label=_("Co-hosts"), queryset=None, required=False)
     participants = MemberChoices(label=_("Participants"), queryset=None, required=False)
     non_member_count = forms.IntegerField(label=_("Non-member participants"), min_value=0, initial=0)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(label=pgettext_lazy("activity", "Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
     photos = MultipleFileField(
         label=_("Photos and PDF files"),
         required=False,
@@ -114,7 +115,7 @@ def apply_service_errors(form: forms.Form, error, renames: dict[str, str]) -> No
 class ActivityFilterForm(forms.Form):
     """The activity list's filters; every activity shown is also in `access.visible`."""
 
-    q = forms.CharField(required=False, max_length=100, label=_("Title"))
+    q = forms.CharField(required=False, max_length=100, label=pgettext_lazy("activity", "Title"))
     park = forms.TypedChoiceField(coerce=int, required=False, label=_("Park"))
     kind = forms.ChoiceField(required=False, label=_("Kind of activity"))
     status = forms.ChoiceField(required=False, label=_("Status"))

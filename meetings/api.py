@@ -27,7 +27,7 @@ from meetings.models import Attachment, Attendance, ChairTerm, JointBody, Matter
 from organizations.api import ChoiceInFilter, SubtreeFilter
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
 from parkparty.dates import parse_month
 
 # --- meetings --------------------------------------------------------------------------------------
@@ -62,6 +62,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = DATETIME_FIELDS
     host = ScopedRelatedField(
         queryset=Organization.objects.all(),
         scope=access.organizations_in_charge,

@@ -1,6 +1,8 @@
 """Django admin: every screen is scoped by parkparty.access, like the API and the pages."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from parkparty import access
@@ -35,6 +37,16 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """django-simple-history's "revert" page (on screens that show a row's history) saves whatever is
+        posted without asking has_change_permission: a read-only screen would let staff set any field (an
+        application's stage, a rating's stars) past the services and their rules."""
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Choices for a foreign key are the rows the user may write to (their parks)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
@@ -11,7 +11,14 @@ from rest_framework.exceptions import PermissionDenied
 from parkparty import access
 from parkparty.drf import via_token
 
-__all__ = ["ScopedRelatedField", "ScopedViewSet", "park_ids_for_statistics", "via_token"]
+__all__ = [
+    "DATETIME_FIELDS",
+    "DateTimeField",
+    "ScopedRelatedField",
+    "ScopedViewSet",
+    "park_ids_for_statistics",
+    "via_token",
+]
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
@@ -50,6 +57,19 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context["request"]
         return self.scope(request.user, super().get_queryset())
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, with a time in year 1 a 400: its ambiguity check converts the time to UTC, which overflows."""
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
+DATETIME_FIELDS = {**serializers.ModelSerializer.serializer_field_mapping, models.DateTimeField: DateTimeField}
 
 
 def park_ids_for_statistics(request, park_id: int | None) -> list[int]:

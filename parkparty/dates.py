@@ -16,7 +16,8 @@ def year_in_range(year: int) -> bool:
 def parse_month(text: str) -> date | None:
     """'YYYY-MM' → the first day of that month; None when malformed or outside the portal's years
     (a year 1 or 9999 would overflow the month arithmetic of calendars and compliance windows)."""
-    if len(text) != 7 or text[4] != "-" or not (text[:4].isdigit() and text[5:].isdigit()):
+    # isascii(): str.isdigit() accepts "²" and other digits int() refuses.
+    if len(text) != 7 or text[4] != "-" or not (text.isascii() and text[:4].isdigit() and text[5:].isdigit()):
         return None
     year, month = int(text[:4]), int(text[5:])
     if not (1 <= month <= 12 and year_in_range(year)):
@@ -36,6 +37,8 @@ def _add_months(day: date, months: int) -> date:
 def parse_period(text: str) -> tuple[date, date] | None:
     """A period code → [first day, first day after): 'YYYY-MM', 'YYYY-Qn', 'YYYY-H1'/'YYYY-H2' or 'YYYY'.
     None when malformed or outside the portal's years. Subsidies and reports name periods this way."""
+    if not text.isascii():
+        return None
     if len(text) == 4 and text.isdigit():
         return (date(int(text), 1, 1), date(int(text) + 1, 1, 1)) if year_in_range(int(text)) else None
     if len(text) == 7 and text[4:6] in ("-Q", "-H") and text[:4].isdigit() and text[6].isdigit():

@@ -173,3 +173,10 @@ def test_member_statistics_count_applications_recommended_new_members_and_cross_
     cross = stats["cross_appointment"]
     assert (cross["secretaries"], cross["owners"], cross["mass_organization_heads"]) == (1, 1, 1)
     assert cross["members_middle_or_higher"] == 1
+
+
+def test_a_reason_longer_than_the_history_keeps_is_refused(world):
+    with pytest.raises(ValidationError) as error:
+        services.application_withdraw(application=world.application_a, on=date(2023, 6, 1), reason="因" * 101)
+    assert "reason" in error.value.message_dict
+    assert Application.objects.get(pk=world.application_a.pk).withdrawn_on is None

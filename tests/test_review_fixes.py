@@ -124,3 +124,38 @@ def test_a_change_reason_longer_than_the_history_keeps_is_refused_for_minutes(wo
     world.meeting_a.refresh_from_db()
     assert world.meeting_a.topic == "主题党日"
     assert services.meeting_save(meeting=meeting, reason="因" * 100).topic == "主题党日（更正）"
+
+
+@pytest.mark.parametrize("text", ["202²-03", "2024-0³", "２０２４-03"])
+def test_a_month_or_period_with_non_ascii_digits_is_malformed_not_a_500(text):
+    from parkparty.dates import parse_month, parse_period
+
+    assert parse_month(text) is None
+    assert parse_period(text) is None
+    assert parse_period("202²") is None
+
+
+def test_the_meeting_calendar_answers_a_non_ascii_month_without_a_500(world, client):
+    client.force_login(world.users["admin"])
+    assert client.get("/meetings/calendar/", {"month": "202²-03"}).status_code in (200, 400)
+
+
+def test_a_meeting_time_in_year_1_is_a_400_not_a_500(world, as_role):
+    payload = {"host": world.branch_a.pk, "kind": "theme_day", "topic": "x", "held_at": "0001-01-01T00:00:00+08:00"}
+    response = as_role("admin").post("/api/v1/meetings/", payload, format="json")
+    assert response.status_code == 400
+    assert "held_at" in response.json()
+
+
+def test_the_admins_revert_page_does_not_save_a_rating_past_the_services(world, client):
+    rating = world.rating_a
+    user = world.users["admin"]
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    version = rating.history.earliest()
+    url = f"/admin/organizations/rating/{rating.pk}/history/{version.history_id}/"
+    response = client.post(url, {"stars": 5, "total": "99.00", "status": "confirmed"})
+    assert response.status_code == 403
+    rating.refresh_from_db()
+    assert rating.stars == 4

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import STAGES, Application, ApplicationStep, Organization, PartyMember, Stage
 from parkparty.dates import year_in_range
+from parkparty.history import change_reason_errors
 
 DATE_FIELDS = {
     Stage.APPLICANT: "applied_on",
@@ -189,8 +190,7 @@ def probation_extend(*, application: Application, until: date, reason: str, acto
     errors = {}
     if until is None or until <= normal_end or until > one_year_after(normal_end):
         errors["until"] = _("An extension ends after %(start)s and at most a year later.") % {"start": normal_end}
-    if not reason.strip():
-        errors["reason"] = _("Say why the probation is extended.")
+    errors |= change_reason_errors(reason, missing=_("Say why the probation is extended."))
     if errors:
         raise ValidationError(errors)
     application.probation_extended_until = until
@@ -207,8 +207,7 @@ def application_withdraw(*, application: Application, on: date, reason: str, act
     if application.stage in (Stage.PROBATIONARY, Stage.FULL):
         raise ValidationError({"stage": _("A member leaves through the roster, not the pipeline.")})
     errors = _date_errors(on, "on", getattr(application, DATE_FIELDS[application.stage]))
-    if not reason.strip():
-        errors["reason"] = _("Say why the application is withdrawn.")
+    errors |= change_reason_errors(reason, missing=_("Say why the application is withdrawn."))
     if errors:
         raise ValidationError(errors)
     application.withdrawn_on = on
