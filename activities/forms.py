@@ -72,7 +72,9 @@ class ActivityForm(forms.Form):
     co_hosts = OrganizationChoices(label=_("Co-hosts"), queryset=None, required=False)
     participants = MemberChoices(label=_("Participants"), queryset=None, required=False)
     non_member_count = forms.IntegerField(label=_("Non-member participants"), min_value=0, initial=0)
-    description = forms.CharField(label=pgettext_lazy("activity", "Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(
+        label=pgettext_lazy("activity", "Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
     photos = MultipleFileField(
         label=_("Photos and PDF files"),
         required=False,

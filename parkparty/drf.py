@@ -50,10 +50,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 
 def exception_handler(exc, context):
-    """Django's ValidationError (raised by models and services) answers 400 in DRF's {field: [messages]} shape."""
+    """Every 400 answers in DRF's {field: [messages]} shape: Django's ValidationError (raised by models and
+    services) and DRF's list-shaped ones alike."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail=detail)
+    elif isinstance(exc, ValidationError) and isinstance(exc.detail, list):
+        # DRF's own list-shaped errors (a search term with a NUL character) get the one documented shape.
+        exc = ValidationError({"non_field_errors": exc.detail})
     elif isinstance(exc, ProtectedError):
         exc = ValidationError({"non_field_errors": [_("Other records refer to this one; it cannot be deleted.")]})
     from rest_framework.views import exception_handler as drf_exception_handler
