@@ -118,7 +118,10 @@ def test_photos_are_uploaded_and_served_to_those_who_read_the_activity(world, as
     assert photo_url.endswith(f"/api/v1/activity-photos/{response.json()['id']}/file/")
     for role, expected in (("secretary_b", 200), ("viewer", 200), ("instructor", 404), ("anonymous", 401)):
         answer = as_role(role).get(photo_url)
-        answer.close()
+        if answer.streaming:
+            # Read the file through: the test client then closes the response with Django's connection
+            # cleanup disconnected. A bare close() would close the test's database connection on PostgreSQL.
+            assert b"".join(answer.streaming_content).startswith(b"\x89PNG")
         assert answer.status_code == expected, role
     detail = as_role("admin").get(f"{API}/activities/{world.activity_a.pk}/").json()
     assert [photo["original_name"] for photo in detail["photos"]] == ["合影.png"]
