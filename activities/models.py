@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from parkparty.models import UploadedDocument
 from parkparty.uploads import SUFFIXES
 
 
@@ -117,32 +118,16 @@ def photo_path(photo: ActivityPhoto, filename: str) -> str:
     return f"activities/{photo.activity_id}/{photo.sha256[:16]}.{SUFFIXES.get(photo.content_type, 'bin')}"
 
 
-class ActivityPhoto(models.Model):
+class ActivityPhoto(UploadedDocument):
     """A photo or PDF of an activity: the same checks as meeting attachments."""
 
     activity = models.ForeignKey(Activity, models.CASCADE, related_name="photos", verbose_name=_("activity"))
     file = models.FileField(_("file"), upload_to=photo_path)
-    content_type = models.CharField(_("content type"), max_length=50)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(max_length=64)
-    original_name = models.CharField(_("original name"), max_length=200, blank=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
 
     class Meta:
         ordering = ["activity", "uploaded_at"]
         verbose_name = _("activity photo")
         verbose_name_plural = _("activity photos")
-
-    def __str__(self) -> str:
-        return self.original_name or self.file.name
 
 
 class VenueBooking(models.Model):

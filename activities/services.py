@@ -28,7 +28,7 @@ from activities.models import (
 from meetings.services import HOSTING_KINDS
 from organizations.models import Organization, PartyMember
 from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
-from parkparty.uploads import check_upload
+from parkparty.uploads import store_upload
 
 # --- venues ----------------------------------------------------------------------------------------
 
@@ -187,18 +187,7 @@ def _book_venue(activity: Activity, actor) -> None:
 
 @transaction.atomic
 def photo_add(*, activity: Activity, upload: UploadedFile, actor=None) -> ActivityPhoto:
-    checked = check_upload(upload)
-    photo = ActivityPhoto(
-        activity=activity,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        original_name=checked.original_name,
-        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
-    )
-    photo.file.save(upload.name or "upload", upload, save=False)
-    photo.save()
-    return photo
+    return store_upload(ActivityPhoto(activity=activity), upload, actor)
 
 
 # --- designations ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from parkparty.models import UploadedDocument
 from parkparty.uploads import SUFFIXES
 
 
@@ -264,32 +265,16 @@ def attachment_path(attachment: Attachment, filename: str) -> str:
     return f"meetings/{attachment.meeting_id}/{attachment.sha256[:16]}.{SUFFIXES.get(attachment.content_type, 'bin')}"
 
 
-class Attachment(models.Model):
+class Attachment(UploadedDocument):
     """A photo or PDF of a meeting: type checked by content (not by name), at most 10 MB."""
 
     meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="attachments", verbose_name=_("meeting"))
     file = models.FileField(_("file"), upload_to=attachment_path)
-    content_type = models.CharField(_("content type"), max_length=50)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(max_length=64)
-    original_name = models.CharField(_("original name"), max_length=200, blank=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
 
     class Meta:
         ordering = ["meeting", "uploaded_at"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name or self.file.name
 
 
 class Matter(models.Model):

@@ -31,7 +31,7 @@ from meetings.models import (
 from organizations.models import Organization, Park, PartyMember
 from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
 from parkparty.history import change_reason_errors
-from parkparty.uploads import check_upload
+from parkparty.uploads import store_upload
 
 # --- who belongs to a meeting ----------------------------------------------------------------------
 
@@ -202,18 +202,7 @@ def attachment_add(*, meeting: Meeting, upload: UploadedFile, actor=None, reason
         meeting._change_reason = reason
         meeting.save(update_fields=["status"])  # a history row with the reason; nothing changes (an empty
         # update_fields would skip the save, and the history with it)
-    checked = check_upload(upload)
-    attachment = Attachment(
-        meeting=meeting,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        original_name=checked.original_name,
-        uploaded_by=actor,
-    )
-    attachment.file.save(upload.name or "upload", upload, save=False)
-    attachment.save()
-    return attachment
+    return store_upload(Attachment(meeting=meeting), upload, actor)
 
 
 # --- rules -----------------------------------------------------------------------------------------

@@ -73,3 +73,29 @@ class LedgerVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class UploadedDocument(models.Model):
+    """A photo or PDF kept with a record (meeting attachments, rating evidence, activity photos): typed by
+    its content, not its name, at most 10 MB (parkparty.uploads). Subclasses add `file` with their own
+    `upload_to` and the record they belong to."""
+
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(_("original name"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name

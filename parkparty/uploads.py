@@ -50,3 +50,17 @@ def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
         digest.update(chunk)
     upload.seek(0)
     return CheckedUpload(content_type, upload.size, digest.hexdigest(), (upload.name or "")[:200])
+
+
+def store_upload(document, upload: UploadedFile, actor=None):
+    """Check the upload, fill in the document's (a parkparty.models.UploadedDocument) facts about it,
+    store the file under the document's own name, and save the document."""
+    checked = check_upload(upload)
+    document.content_type = checked.content_type
+    document.size = checked.size
+    document.sha256 = checked.sha256
+    document.original_name = checked.original_name
+    document.uploaded_by = actor if actor is not None and actor.is_authenticated else None
+    document.file.save(upload.name or "upload", upload, save=False)
+    document.save()
+    return document

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from organizations.models.structure import Organization, Park
+from parkparty.models import UploadedDocument
 from parkparty.uploads import SUFFIXES
 
 MAX_STARS = 5
@@ -214,32 +215,16 @@ def evidence_path(evidence: RatingEvidence, filename: str) -> str:
     return f"ratings/{evidence.item.rating_id}/{evidence.sha256[:16]}.{SUFFIXES.get(evidence.content_type, 'bin')}"
 
 
-class RatingEvidence(models.Model):
+class RatingEvidence(UploadedDocument):
     """A photo or PDF supporting one item's score (same checks as meeting attachments)."""
 
     item = models.ForeignKey(RatingItem, models.CASCADE, related_name="evidence", verbose_name=_("rating item"))
     file = models.FileField(_("file"), upload_to=evidence_path)
-    content_type = models.CharField(_("content type"), max_length=50)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(max_length=64)
-    original_name = models.CharField(_("original name"), max_length=200, blank=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
 
     class Meta:
         ordering = ["item", "uploaded_at"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-
-    def __str__(self) -> str:
-        return self.original_name or self.file.name
 
 
 class Honor(models.Model):

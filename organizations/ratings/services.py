@@ -32,7 +32,7 @@ from organizations.models import (
 from organizations.ratings import selectors
 from parkparty.dates import quarter_bounds, year_in_range
 from parkparty.history import change_reason_errors
-from parkparty.uploads import check_upload
+from parkparty.uploads import store_upload
 
 CENT = Decimal("0.01")
 
@@ -283,18 +283,7 @@ def rating_confirm(*, rating: Rating, actor=None) -> Rating:
 
 @transaction.atomic
 def evidence_add(*, item: RatingItem, upload: UploadedFile, actor=None) -> RatingEvidence:
-    checked = check_upload(upload)
-    evidence = RatingEvidence(
-        item=item,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        original_name=checked.original_name,
-        uploaded_by=actor,
-    )
-    evidence.file.save(upload.name or "upload", upload, save=False)
-    evidence.save()
-    return evidence
+    return store_upload(RatingEvidence(item=item), upload, actor)
 
 
 # --- honours ---------------------------------------------------------------------------------------
