@@ -28,6 +28,7 @@ from activities.models import (
 from meetings.services import HOSTING_KINDS
 from organizations.models import Organization, PartyMember
 from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
+from parkparty.history import user_or_none
 from parkparty.uploads import store_upload
 
 # --- venues ----------------------------------------------------------------------------------------
@@ -90,8 +91,8 @@ def booking_save(*, booking: VenueBooking, actor=None) -> VenueBooking:
     errors = _booking_errors(booking)
     if errors:
         raise ValidationError(errors)
-    if booking.created_by_id is None and actor is not None and actor.is_authenticated:
-        booking.created_by = actor
+    if booking.created_by_id is None:
+        booking.created_by = user_or_none(actor)
     booking.full_clean()
     booking.save()
     return booking
@@ -157,8 +158,8 @@ def activity_save(
     if errors:
         raise ValidationError(errors)
     activity.park_id = activity.organization.park_id
-    if activity.created_by_id is None and actor is not None and actor.is_authenticated:
-        activity.created_by = actor
+    if activity.created_by_id is None:
+        activity.created_by = user_or_none(actor)
     activity.full_clean()
     activity.save()
     activity.co_hosts.set(co_hosts)

@@ -17,3 +17,9 @@ def change_reason_errors(reason: str, *, missing: str) -> dict[str, str]:
     if len(reason) > CHANGE_REASON_LENGTH:
         return {"reason": _("Say why in at most %(max)s characters.") % {"max": CHANGE_REASON_LENGTH}}
     return {}
+
+
+def user_or_none(actor):
+    """The user to record as having done something: a signed-in user, else nobody (the demo loader, a
+    task, an anonymous caller)."""
+    return actor if actor is not None and actor.is_authenticated else None

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from parkparty.history import user_or_none
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 # The first bytes of each accepted type: what a file is, whatever its name says.
@@ -60,7 +62,7 @@ def store_upload(document, upload: UploadedFile, actor=None):
     document.size = checked.size
     document.sha256 = checked.sha256
     document.original_name = checked.original_name
-    document.uploaded_by = actor if actor is not None and actor.is_authenticated else None
+    document.uploaded_by = user_or_none(actor)
     document.file.save(upload.name or "upload", upload, save=False)
     document.save()
     return document

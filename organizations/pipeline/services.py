@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import STAGES, Application, ApplicationStep, Organization, PartyMember, Stage
 from parkparty.dates import year_in_range
-from parkparty.history import change_reason_errors
+from parkparty.history import change_reason_errors, user_or_none
 
 DATE_FIELDS = {
     Stage.APPLICANT: "applied_on",
@@ -75,7 +75,7 @@ def application_create(*, application: Application, actor=None) -> Application:
     application.full_clean()
     application.save()
     ApplicationStep.objects.create(
-        application=application, stage=Stage.APPLICANT, on=application.applied_on, recorded_by=_user(actor)
+        application=application, stage=Stage.APPLICANT, on=application.applied_on, recorded_by=user_or_none(actor)
     )
     return application
 
@@ -90,10 +90,6 @@ def application_change(*, application: Application) -> Application:
     application.full_clean()
     application.save()
     return application
-
-
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _advance_errors(application: Application, stage: str, on: date, introducers: list[PartyMember]) -> dict:
@@ -155,7 +151,7 @@ def application_advance(
     if introducers:
         application.introducers.set(introducers)
     ApplicationStep.objects.create(
-        application=application, stage=stage, on=on, approved_by=approved_by, note=note, recorded_by=_user(actor)
+        application=application, stage=stage, on=on, approved_by=approved_by, note=note, recorded_by=user_or_none(actor)
     )
     return application
 

@@ -31,7 +31,7 @@ from organizations.models import (
 )
 from organizations.ratings import selectors
 from parkparty.dates import quarter_bounds, year_in_range
-from parkparty.history import change_reason_errors
+from parkparty.history import change_reason_errors, user_or_none
 from parkparty.uploads import store_upload
 
 CENT = Decimal("0.01")
@@ -231,8 +231,8 @@ def rating_save(*, rating: Rating, items: list[ItemLine] | None = None, actor=No
     rating.stars, rating.classification = level_for(
         list(StarLevel.objects.filter(park_id=rating.park_id)), rating.total, vetoed=rating.vetoed
     )
-    if rating.assessor_id is None and actor is not None and actor.is_authenticated:
-        rating.assessor = actor
+    if rating.assessor_id is None:
+        rating.assessor = user_or_none(actor)
     rating.full_clean()
     rating.save()
     _write_items(rating, [line for line in lines if line.criterion.pk not in kept], suggestions)

@@ -28,7 +28,7 @@ from organizations.models import (
 )
 from organizations.subsidies import selectors
 from parkparty.dates import parse_period, quarter_bounds, quarter_code, year_in_range
-from parkparty.history import change_reason_errors
+from parkparty.history import change_reason_errors, user_or_none
 
 MAX_AMOUNT = Decimal("9999999999.99")
 
@@ -121,7 +121,7 @@ def subsidy_propose(*, subsidy: Subsidy, actor=None) -> Subsidy:
     if errors:
         raise ValidationError(errors)
     subsidy.status = Subsidy.Status.PROPOSED
-    subsidy.created_by = actor if actor is not None and actor.is_authenticated else None
+    subsidy.created_by = user_or_none(actor)
     subsidy.full_clean()
     subsidy.save()
     return subsidy
@@ -239,7 +239,7 @@ def subsidy_reverse(*, subsidy: Subsidy, reason: str, voucher_no: str, paid_on: 
         note=reason[:300],
         voucher_no=voucher_no.strip(),
         paid_on=paid_on,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=user_or_none(actor),
     )
     reversal._change_reason = reason
     reversal.full_clean()
@@ -315,7 +315,7 @@ def _propose_allowance(rating: Rating, rule: SubsidyRule, amount: Decimal, perio
         amount=amount,
         rule=rule,
         rating=rating,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=user_or_none(actor),
     )
 
 
@@ -346,8 +346,8 @@ def dues_record(*, dues: DuesCollection, actor=None) -> DuesCollection:
     errors = dues_errors(dues)
     if errors:
         raise ValidationError(errors)
-    if dues.recorded_by_id is None and actor is not None and actor.is_authenticated:
-        dues.recorded_by = actor
+    if dues.recorded_by_id is None:
+        dues.recorded_by = user_or_none(actor)
     dues.full_clean()
     dues.save()
     return dues
@@ -377,7 +377,7 @@ def dues_returns_propose(*, park: Park, month: date, actor=None) -> RunResult:
             amount=amount,
             rule=rule,
             dues=dues,
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=user_or_none(actor),
         )
         created += 1
     return RunResult(created=created, unchanged=unchanged)
