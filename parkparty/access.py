@@ -139,6 +139,7 @@ def _policies() -> dict[type[Model], Policy]:
         Subsidy,
         SubsidyRule,
     )
+    from reports.models import CoverageSnapshot, Report
 
     return {
         Park: Policy(park="pk", home_park_reads=True),
@@ -189,6 +190,9 @@ def _policies() -> dict[type[Model], Policy]:
         PlanTarget: Policy(park="plan__park", home_park_reads=True),
         Application: Policy(park="park", path="organization__path", secretary_writes=True),
         ApplicationStep: Policy(park="application__park", path="application__organization__path"),
+        # Park-wide figures: park admins and viewers read them (API tokens too); park admins ask for them.
+        Report: Policy(park="park"),
+        CoverageSnapshot: Policy(park="park"),
     }
 
 

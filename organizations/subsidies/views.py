@@ -41,6 +41,7 @@ from organizations.subsidies.forms import (
     SubsidyForm,
 )
 from parkparty import access
+from parkparty.exports import text_cell
 
 PAGE_SIZE = 50
 ZERO = Decimal("0.00")
@@ -256,14 +257,6 @@ def _headers() -> list[str]:
     ]  # fmt: skip
 
 
-def _text(sheet, value: str) -> WriteOnlyCell:
-    """A cell that stays text: openpyxl stores a string starting with "=" as a formula, and names and
-    notes are typed by people (a secretary names the members), so "=HYPERLINK(…)" would run in Excel."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
-
-
 @login_required
 def subsidy_export(request):
     """The filtered ledger as an .xlsx file: openpyxl's write-only workbook, written row by row to a
@@ -280,11 +273,11 @@ def subsidy_export(request):
         amount = WriteOnlyCell(sheet, value=record.amount)
         amount.number_format = "0.00"
         sheet.append([
-            _text(sheet, record.park.name), _text(sheet, record.organization.name),
-            _text(sheet, record.member.name if record.member_id else ""),
+            text_cell(sheet, record.park.name), text_cell(sheet, record.organization.name),
+            text_cell(sheet, record.member.name if record.member_id else ""),
             str(kinds.get(record.kind, record.kind)), record.period, amount,
-            str(statuses.get(record.status, record.status)), _text(sheet, record.voucher_no), record.paid_on,
-            record.reverses_id or "", _text(sheet, record.note),
+            str(statuses.get(record.status, record.status)), text_cell(sheet, record.voucher_no), record.paid_on,
+            record.reverses_id or "", text_cell(sheet, record.note),
         ])  # fmt: skip
     handle = TemporaryFile()  # noqa: SIM115 -- FileResponse closes it once streamed
     book.save(handle)

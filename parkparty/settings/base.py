@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "enterprises",
     "meetings",
     "activities",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +185,38 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# An unacknowledged task goes back to the queue after this long (a worker that died without a word):
+# longer than any task runs. Redis' default is an hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+
+# The whole schedule, in the portal's time zone (CELERY_TIMEZONE): snapshots just after midnight on the
+# 1st, then each park's report of the period that closed. `celery -A parkparty beat` runs it.
+CELERY_BEAT_SCHEDULE = {
+    "coverage-snapshots": {
+        "task": "reports.tasks.take_coverage_snapshots",
+        "schedule": crontab(minute=10, hour=0, day_of_month=1),
+    },
+    "monthly-reports": {
+        "task": "reports.tasks.generate_due_reports",
+        "schedule": crontab(minute=30, hour=0, day_of_month=1),
+        "args": ("monthly",),
+    },
+    "quarterly-reports": {
+        "task": "reports.tasks.generate_due_reports",
+        "schedule": crontab(minute=0, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
+        "args": ("quarterly",),
+    },
+    "half-year-reports": {
+        "task": "reports.tasks.generate_due_reports",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,7"),
+        "args": ("half_year",),
+    },
+    "annual-reports": {
+        "task": "reports.tasks.generate_due_reports",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year=1),
+        "args": ("annual",),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,132 @@
+"""What needs the committee's attention in a park today: shown on the overview and in every report.
+
+Each check is one selector of the app that owns the data, narrowed to what is late or missing; the
+whole list costs a fixed number of queries however many parks, organizations or matters there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.selectors import enterprises_in_park_on, enterprises_needing_own_branch
+from meetings.models import ChairTerm, JointBody, Matter, MeetingKind
+from meetings.selectors import add_months, overdue, window_containing
+from organizations.models import Park, Stage
+from organizations.pipeline.selectors import due_soon
+
+# Alert kinds, in the order the committee deals with them; labels for the dashboard and reports.
+KINDS = {
+    "meeting_overdue": _("Required meeting not held"),
+    "own_branch_needed": _("Enterprise should have its own branch"),
+    "conversion_due": _("Probationary member due for conversion"),
+    "matter_past_due": _("Matter past its due date"),
+    "chair_missing": _("Joint body has no chair next month"),
+}
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str
+    subject: str  # what the alert is about: an organization, enterprise, member, matter or joint body
+    detail: str
+    due_on: date | None
+    # The page to open: (URL name, pk), resolved by whoever shows the alert.
+    link: tuple[str, int] | None = None
+
+    @property
+    def label(self) -> str:
+        return str(KINDS[self.kind])
+
+    def as_row(self) -> list:
+        return [self.kind, self.label, self.subject, self.detail, self.due_on]
+
+
+def park_alerts(park_ids: list[int], today: date) -> list[Alert]:
+    """Every alert of the parks on `today`, by kind, then by due date."""
+    return [
+        *meetings_overdue(park_ids, today),
+        *own_branch_needed(park_ids, today),
+        *conversions_due(park_ids, today),
+        *matters_past_due(park_ids, today),
+        *chairs_missing(park_ids, today),
+    ]
+
+
+def meetings_overdue(park_ids: list[int], today: date) -> list[Alert]:
+    """Required meetings of the last closed month, quarter, half-year and year that were not held."""
+    kinds = dict(MeetingKind.choices)
+    alerts = []
+    for organization, requirement in overdue(park_ids=park_ids, today=today):
+        detail = _("%(kind)s: %(held)d of %(required)d held") % {
+            "kind": kinds.get(requirement.kind, requirement.kind),
+            "held": requirement.held,
+            "required": requirement.required,
+        }
+        last_day = date.fromordinal(requirement.window[1].toordinal() - 1)
+        link = ("organization-detail", organization.pk)
+        alerts.append(Alert("meeting_overdue", organization.name, detail, last_day, link))
+    return sorted(alerts, key=lambda a: (a.due_on, a.subject))
+
+
+def own_branch_needed(park_ids: list[int], today: date) -> list[Alert]:
+    enterprises = enterprises_in_park_on(Park.objects.filter(pk__in=park_ids), today)
+    return [
+        Alert(
+            "own_branch_needed",
+            enterprise.name,
+            _("%(count)d full members") % {"count": enterprise.full_members},
+            None,
+            ("enterprise-detail", enterprise.pk),
+        )
+        for enterprise in enterprises_needing_own_branch(enterprises, today).order_by("name", "pk")
+    ]
+
+
+def conversions_due(park_ids: list[int], today: date) -> list[Alert]:
+    """Probationary members whose year (or extension) ends within the coming month, or has ended."""
+    return [
+        Alert(
+            "conversion_due",
+            due.application.name,
+            str(due.application.organization),
+            due.eligible_on,
+            ("application-detail", due.application.pk),
+        )
+        for due in due_soon(park_ids=park_ids, today=today)
+        if due.application.stage == Stage.PROBATIONARY
+    ]
+
+
+def matters_past_due(park_ids: list[int], today: date) -> list[Alert]:
+    late = (
+        Matter.objects.filter(park_id__in=park_ids, due_on__lt=today)
+        .exclude(status__in=Matter.DONE)
+        .select_related("organization", "enterprise")
+        .order_by("due_on", "pk")
+    )
+    return [
+        Alert("matter_past_due", matter.title, str(matter.organization or matter.enterprise or ""), matter.due_on)
+        for matter in late
+    ]
+
+
+def chairs_missing(park_ids: list[int], today: date) -> list[Alert]:
+    """Joint bodies with no chair for the month that starts next (the term starting with its month or
+    quarter): the committee names one before the month's joint meeting."""
+    next_month = add_months(today.replace(day=1), 1)
+    alerts = []
+    bodies = JointBody.objects.filter(park_id__in=park_ids, established_on__lt=next_month)
+    # A quarterly term that covers next month started at most two months before it.
+    terms = set(
+        ChairTerm.objects.filter(
+            joint_body__in=bodies, starts_on__lte=next_month, starts_on__gte=add_months(next_month, -2)
+        ).values_list("joint_body_id", "starts_on")
+    )
+    for body in bodies.order_by("name", "pk"):
+        term_start = window_containing(body.cadence, next_month)[0]
+        if (body.pk, term_start) not in terms:
+            alerts.append(Alert("chair_missing", body.name, "", next_month, ("joint-body-detail", body.pk)))
+    return alerts
