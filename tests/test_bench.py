@@ -10,7 +10,9 @@ from enterprises.models import Coverage, Enterprise
 from enterprises.selectors import coverage_summary
 from organizations.models import Organization, Park
 from parkparty.bench import county, queries
+from parkparty.bench import reports as report_run
 from parkparty.bench.spec import CountySpec
+from reports.models import Report
 from tests import factories as f
 
 SMALL = CountySpec(parks=2, enterprises=100, organizations=30, members=60, instructors=4, seed=7)
@@ -88,3 +90,17 @@ def test_the_command_refuses_a_database_that_already_has_parks(db):
     f.ParkFactory()
     with pytest.raises(CommandError, match="already has parks"):
         call_command("bench", "--scale", "0.01")
+
+
+def test_the_monthly_report_of_every_bench_park_is_built_and_measured(built):
+    park_ids = list(county.bench_parks().values_list("pk", flat=True))
+    measured = report_run.monthly_reports(park_ids)
+    assert measured.parks == measured.done == 2
+    assert Report.objects.filter(park__in=park_ids, period=measured.period, status=Report.Status.DONE).count() == 2
+    assert measured.seconds > 0 and measured.peak_python_mib > 0
+    # Measuring again replaces the two reports: still one per park.
+    report_run.monthly_reports(park_ids)
+    assert Report.objects.filter(park__in=park_ids).count() == 2
+    # And the county is still deletable with its reports.
+    county.delete_county()
+    assert not Report.objects.exists()

@@ -28,6 +28,7 @@ from parkparty.bench.spec import BENCH_USERNAME, PARK_CODE_PREFIX, CountySpec
 from parkparty.bench.tree import build_tree, next_root_position
 from parkparty.ledger_cache import bump_ledger_version
 from parkparty.models import Grant, Role
+from reports.models import CoverageSnapshot, Report
 
 BATCH_SIZE = 5_000
 DISTRICTS_PER_PARK = 5
@@ -201,6 +202,8 @@ def delete_county() -> dict[str, int]:
         Grid.objects.filter(park__in=parks).update(leading_organization=None)
         for label, queryset in (
             ("grants", Grant.objects.filter(Q(park__in=parks) | Q(organization__park__in=parks))),
+            ("reports", Report.objects.filter(park__in=parks)),
+            ("coverage snapshots", CoverageSnapshot.objects.filter(park__in=parks)),
             ("instructor assignments", InstructorAssignment.objects.filter(enterprise__park__in=parks)),
             ("coverages", Coverage.objects.filter(enterprise__park__in=parks)),
             ("members", PartyMember.objects.filter(organization__park__in=parks)),

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from parkparty.bench.load import LoadConfig, Measured
 from parkparty.bench.queries import QueryCount
+from parkparty.bench.reports import ReportRun
 from parkparty.bench.spec import CountySpec
-from parkparty.bench.targets import STATS_RATIO_TARGET, pending
+from parkparty.bench.targets import REPORT_MIB, REPORT_SECONDS, STATS_RATIO_TARGET, pending
 
 BEGIN = "<!-- bench:results:begin (written by `make bench BENCH_ARGS=--write-docs`; edit outside) -->"
 END = "<!-- bench:results:end -->"
@@ -36,6 +37,7 @@ class Run:
     load_after: str = ""
     load: list[Measured] = field(default_factory=list)
     query_counts: list[QueryCount] = field(default_factory=list)
+    reports: ReportRun | None = None
 
 
 def database_version() -> str:
@@ -106,6 +108,8 @@ def render(run: Run) -> str:
         "",
         *_query_table(run),
         "",
+        *_report_lines(run),
+        "",
         "Not measurable yet:",
         "",
         *[f"- {target.name} ({target.goal}): {target.pending}." for target in pending()],
@@ -152,6 +156,19 @@ def _query_table(run: Run) -> list[str]:
         cells = " | ".join(str(count.counts[size]) for size in sizes)
         lines.append(f"| /api/v1/{count.name}/ | {cells} | {'yes' if count.constant else '**no**'} |")
     return lines
+
+
+def _report_lines(run: Run) -> list[str]:
+    measured = run.reports
+    if measured is None:
+        return []
+    met = "met" if measured.seconds <= REPORT_SECONDS and measured.max_rss_mib <= REPORT_MIB else "**not met**"
+    return [
+        f"- Monthly report ({measured.period}) of all {measured.parks} parks, built one after another in the "
+        f"bench process as a worker builds them: {measured.done} done in {measured.seconds:.1f} s; peak Python "
+        f"allocations {measured.peak_python_mib:.0f} MiB, process high-water mark {measured.max_rss_mib:.0f} MiB "
+        f"(target ≤ {REPORT_SECONDS} s and ≤ {REPORT_MIB} MB: {met})."
+    ]
 
 
 def write_docs(path: Path, section: str) -> None:

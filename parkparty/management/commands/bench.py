@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from organizations.models import Park
 from parkparty.bench import county, load, queries, report, server
+from parkparty.bench import reports as report_run
 from parkparty.bench.spec import CountySpec
 
 DOCS = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
@@ -64,6 +65,8 @@ class Command(BaseCommand):
         token = county.bench_token()
         park_ids = list(county.bench_parks().order_by("code").values_list("pk", flat=True))
         run.query_counts = queries.list_query_counts(token=token, park=park_ids[0])
+        run.reports = report_run.monthly_reports(park_ids)
+        self.stdout.write(f"Monthly reports of {run.reports.parks} parks built in {run.reports.seconds:.1f} s")
         run.load = self._load(run, token=token, park=park_ids[0])
         section = report.render(run)
         self.stdout.write("\n" + section)
