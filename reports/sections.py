@@ -9,26 +9,39 @@ English codes: the JSON and the API keep them, and `LABELS` translates them for 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from activities.models import Activity, ActivityKind
-from activities.selectors import held_activities
+from activities.models import Activity, ActivityKind, Designation
+from activities.selectors import designation_counts, held_activities
 from enterprises.models import Coverage, active_on
 from enterprises.selectors import coverage_summary, enterprises_in_park_on, rate, with_coverage_on
 from meetings.models import ChairTerm, JointBody, Matter, MeetingKind
-from meetings.selectors import add_months, compliance, matter_stats, window_containing, windows_ending_in
-from organizations.models import Park, PartyMember
+from meetings.selectors import (
+    add_months,
+    compliance,
+    held_meetings,
+    matter_stats,
+    window_containing,
+    windows_ending_in,
+)
+from organizations.models import Classification, Organization, Park, PartyMember, Subsidy, SubsidyKind
 from organizations.pipeline.selectors import member_stats
+from organizations.ratings.selectors import latest_confirmed, rated_organizations, rating_stats
+from organizations.subsidies.selectors import standing, subsidy_stats
 from parkparty.dates import local_datetime
 
 from . import alerts as alert_checks
 from .models import ReportKind
 from .periods import Period
+
+ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,27 @@ class Context:
         """The last day counted: selectors taking `since`/`until` include both ends."""
         return self.as_of
 
+    @property
+    def day_before(self) -> date:
+        """The last day before the period: what "before" figures compare against."""
+        return date.fromordinal(self.period.start.toordinal() - 1)
+
+    def held_between(self, field_name: str) -> dict:
+        """Filter arguments for a datetime field in the local days from the period's first to `until`
+        (a running period's figures stop at today, like those of the date-based selectors)."""
+        return {
+            f"{field_name}__gte": local_datetime(self.period.start),
+            f"{field_name}__lt": local_datetime(self.until + timedelta(days=1)),
+        }
+
+    def raised(self) -> Q:
+        """Matters raised in the period."""
+        return Q(raised_on__gte=self.period.start, raised_on__lte=self.until)
+
+    def resolved(self) -> Q:
+        """Matters resolved in the period, whenever they were raised (closed without a solution are not)."""
+        return Q(status=Matter.Status.RESOLVED, resolved_on__gte=self.period.start, resolved_on__lte=self.until)
+
 
 SECTIONS: dict[str, Callable[[Context], dict]] = {}
 
@@ -78,8 +112,7 @@ def table(columns: list[str], rows) -> dict:
 def coverage(ctx: Context) -> dict:
     """Coverage on the period's last day against the last day before it: two queries."""
     now = coverage_summary(parks=ctx.parks, as_of=ctx.as_of)
-    before_day = date.fromordinal(ctx.period.start.toordinal() - 1)
-    before = coverage_summary(parks=ctx.parks, as_of=before_day)
+    before = coverage_summary(parks=ctx.parks, as_of=ctx.day_before)
     rate_change = None
     if now["coverage_rate"] is not None and before["coverage_rate"] is not None:
         rate_change = now["coverage_rate"] - before["coverage_rate"]
@@ -93,7 +126,7 @@ def coverage(ctx: Context) -> dict:
             "joint_covered": now["joint_covered"],
             "work_covered": now["work_covered"],
             "branches": now["branches"],
-            "previous_as_of": before_day,
+            "previous_as_of": ctx.day_before,
             "previous_covered_enterprises": before["covered_enterprises"],
             "previous_coverage_rate": before["coverage_rate"],
             "covered_change": now["covered_enterprises"] - before["covered_enterprises"],
@@ -106,8 +139,7 @@ def coverage(ctx: Context) -> dict:
 def newly_uncovered(ctx: Context) -> dict:
     """Enterprises uncovered on the last day that were covered the day before the period began, or
     that entered the park during it: who the committee must reach this month. One query."""
-    before_day = date.fromordinal(ctx.period.start.toordinal() - 1)
-    covered_before = Coverage.objects.filter(active_on(before_day), enterprise=OuterRef("pk"))
+    covered_before = Coverage.objects.filter(active_on(ctx.day_before), enterprise=OuterRef("pk"))
     uncovered = with_coverage_on(enterprises_in_park_on(ctx.parks, ctx.as_of), ctx.as_of).filter(
         covering_formation__isnull=True
     )
@@ -125,23 +157,46 @@ def _months(period: Period):
         month = add_months(month, 1)
 
 
-@section("compliance")
-def meeting_compliance(ctx: Context) -> dict:
-    """三会一课 per organization: the requirements whose window closed in the period (every month; a
-    quarter's in its third month…), held against required. Three queries a month."""
-    totals: dict[int, list] = {}
+@dataclass
+class ComplianceTotal:
+    """One organization's 三会一课 over a report's period: required and held summed over its windows."""
+
+    name: str
+    required: int = 0
+    held: int = 0
+    missed: set[str] = field(default_factory=set)
+
+    @property
+    def rate(self):
+        return rate(self.held, self.required)
+
+    def missed_labels(self) -> str:
+        kinds = dict(MeetingKind.choices)
+        return "、".join(str(kinds.get(kind, kind)) for kind in sorted(self.missed))
+
+
+def compliance_totals(ctx: Context) -> dict[int, ComplianceTotal]:
+    """Organization id → its requirements whose window closed in the period (every month's; a
+    quarter's in its third month…), held against required. Three queries per month begun by `as_of`,
+    whatever the number of organizations; organizations with no rule for their kind are absent."""
+    totals: dict[int, ComplianceTotal] = {}
     for month in _months(ctx.period):
         if month > ctx.as_of:
             break
         for row in compliance(park_ids=ctx.park_ids, windows=windows_ending_in(month)):
-            entry = totals.setdefault(row.organization.pk, [row.organization.name, 0, 0, set()])
-            entry[1] += row.required
-            entry[2] += row.held
-            entry[3].update(r.kind for r in row.requirements if not r.met)
-    kinds = dict(MeetingKind.choices)
+            entry = totals.setdefault(row.organization.pk, ComplianceTotal(row.organization.name))
+            entry.required += row.required
+            entry.held += row.held
+            entry.missed.update(r.kind for r in row.requirements if not r.met)
+    return totals
+
+
+@section("compliance")
+def meeting_compliance(ctx: Context) -> dict:
+    """三会一课 per organization, held against required (see `compliance_totals`). Three queries a month."""
     rows = [
-        [name, required, held, rate(held, required), "、".join(str(kinds.get(k, k)) for k in sorted(missed))]
-        for name, required, held, missed in sorted(totals.values(), key=lambda entry: entry[0])
+        [entry.name, entry.required, entry.held, entry.rate, entry.missed_labels()]
+        for entry in sorted(compliance_totals(ctx).values(), key=lambda entry: entry.name)
     ]
     return table(["organization", "required", "held", "compliance_rate", "missed"], rows)
 
@@ -149,9 +204,7 @@ def meeting_compliance(ctx: Context) -> dict:
 @section("activities")
 def activities(ctx: Context) -> dict:
     """Activities held in the period by kind, with member and non-member participants. Two queries."""
-    held = held_activities(ctx.park_ids).filter(
-        starts_at__gte=local_datetime(ctx.period.start), starts_at__lt=local_datetime(ctx.period.end)
-    )
+    held = held_activities(ctx.park_ids).filter(**ctx.held_between("starts_at"))
     per_kind = {
         row["kind"]: row
         for row in held.values("kind").annotate(held=Count("pk"), non_members=Sum("non_member_count")).order_by()
@@ -174,12 +227,7 @@ def activities(ctx: Context) -> dict:
 def matters(ctx: Context) -> dict:
     """Matters raised in the period and where they stand, and those resolved in it whenever raised."""
     stats = matter_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
-    resolved_in_period = Matter.objects.filter(
-        park_id__in=ctx.park_ids,
-        status=Matter.Status.RESOLVED,
-        resolved_on__gte=ctx.period.start,
-        resolved_on__lte=ctx.until,
-    ).count()
+    resolved_in_period = Matter.objects.filter(ctx.resolved(), park_id__in=ctx.park_ids).count()
     return {
         "figures": {
             "raised": stats["raised"],
@@ -239,14 +287,255 @@ def alerts(ctx: Context) -> dict:
     )
 
 
+# --- quarterly -------------------------------------------------------------------------------------
+
+
+@section("ratings")
+def ratings(ctx: Context) -> dict:
+    """Organizations by the stars and class of their latest confirmed rating on `as_of`. One query."""
+    stats = rating_stats(park_ids=ctx.park_ids, as_of=ctx.as_of)
+    return {
+        "figures": {
+            "rated": stats["rated"],
+            **{f"stars_{n}": count for n, count in stats["by_stars"].items()},
+            **{f"class_{code}": count for code, count in stats["by_classification"].items()},
+            "good_or_above": stats["good_or_above"],
+            "good_or_above_rate": stats["good_or_above_rate"],
+        }
+    }
+
+
+@section("star_changes")
+def star_changes(ctx: Context) -> dict:
+    """Organizations whose stars on `as_of` differ from their stars the day before the period began
+    (dynamic adjustment, 动态调整), a first rating included. One query: two correlated subqueries per
+    organization, whatever the number of organizations or of their past ratings."""
+    before = latest_confirmed(ctx.day_before)
+    changed = (
+        rated_organizations(ctx.park_ids, ctx.as_of)
+        .annotate(stars_before=Subquery(before.values("stars")[:1]))
+        .filter(stars__isnull=False)
+        .filter(Q(stars_before__isnull=True) | Q(stars__lt=F("stars_before")) | Q(stars__gt=F("stars_before")))
+    )
+    rows = [
+        [name, stars_before, stars, None if stars_before is None else stars - stars_before]
+        for name, stars_before, stars in changed.values_list("name", "stars_before", "stars")
+    ]
+    return table(["organization", "stars_before", "stars_now", "change"], rows)
+
+
+def _allowances(ctx: Context):
+    """The period's red-star allowances that stand (cancelled, reversed and reversal entries left out)."""
+    return standing(ctx.park.pk, ctx.period.code, SubsidyKind.RED_STAR_ALLOWANCE)
+
+
+@section("allowances")
+def allowances(ctx: Context) -> dict:
+    """The quarter's red-star allowances, proposed to paid, with the stars of the rating behind each.
+    One query."""
+    statuses = dict(Subsidy.Status.choices)
+    records = _allowances(ctx).order_by("organization__path", "pk")
+    rows = [
+        [organization, recipient or "", stars, amount, str(statuses[status])]
+        for organization, recipient, stars, amount, status in records.values_list(
+            "organization__name", "member__name", "rating__stars", "amount", "status"
+        )
+    ]
+    return table(["organization", "recipient", "stars", "amount", "status"], rows)
+
+
+@section("allowance_totals")
+def allowance_totals(ctx: Context) -> dict:
+    """The quarter's red-star allowances summed by status. One query."""
+    by_status = {
+        f"{status}_amount": Sum("amount", filter=Q(status=status), default=ZERO)
+        for status in (Subsidy.Status.PROPOSED, Subsidy.Status.APPROVED, Subsidy.Status.PAID)
+    }
+    row = _allowances(ctx).aggregate(
+        allowance_records=Count("pk"), **by_status, total_amount=Sum("amount", default=ZERO)
+    )
+    return {"figures": row}
+
+
+# --- half-year and annual --------------------------------------------------------------------------
+
+
+def _training_totals(ctx: Context) -> dict:
+    """Trainings held in the period and their attendances, members by name plus non-members counted.
+    Two queries: summing non-members over a join with participants would count each once per member."""
+    trainings = held_activities(ctx.park_ids).filter(kind=ActivityKind.TRAINING, **ctx.held_between("starts_at"))
+    row = trainings.aggregate(trainings=Count("pk"), non_members=Sum("non_member_count", default=0))
+    members = Activity.participants.through.objects.filter(activity__in=trainings.values("pk")).count()
+    return {"trainings": row["trainings"], "training_attendances": members + row["non_members"]}
+
+
+def _designation_totals(ctx: Context) -> dict:
+    """Designations in force on `as_of`, in all and by kind. One query."""
+    counts = designation_counts(park_ids=ctx.park_ids, on=ctx.as_of)
+    return {"designations": sum(counts.values()), **{f"designations_{kind}": n for kind, n in counts.items()}}
+
+
+@section("totals")
+def totals(ctx: Context) -> dict:
+    """The totals the case reports quote: meetings held, problems solved, trainings and attendances,
+    money paid, applications and new members, designations, coverage. Ten queries."""
+    meetings_held = held_meetings(ctx.park_ids).filter(**ctx.held_between("held_at")).count()
+    matter_counts = Matter.objects.filter(park_id__in=ctx.park_ids).aggregate(
+        matters_raised=Count("pk", filter=ctx.raised()), matters_resolved=Count("pk", filter=ctx.resolved())
+    )
+    paid = subsidy_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
+    pipeline = member_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
+    covered = coverage_summary(parks=ctx.parks, as_of=ctx.as_of)
+    return {
+        "figures": {
+            "meetings_held": meetings_held,
+            **matter_counts,
+            **_training_totals(ctx),
+            "subsidies_paid": Decimal(paid["total"]),
+            "applications": pipeline["applications"],
+            "new_members": pipeline["new_members"],
+            **_designation_totals(ctx),
+            "total_enterprises": covered["total_enterprises"],
+            "covered_enterprises": covered["covered_enterprises"],
+            "coverage_rate": covered["coverage_rate"],
+        }
+    }
+
+
+@section("meetings_by_kind")
+def meetings_by_kind(ctx: Context) -> dict:
+    """Meetings held in the period by kind, joint meetings included, with the members present. One query."""
+    rows = (
+        held_meetings(ctx.park_ids)
+        .filter(**ctx.held_between("held_at"))
+        .values("kind")
+        .annotate(
+            held=Count("pk", distinct=True),
+            present=Count("attendance", filter=Q(attendance__status="present")),
+        )
+        .order_by()
+    )
+    per_kind = {row["kind"]: row for row in rows}
+    return table(
+        ["meeting_kind", "held", "members_present"],
+        (
+            [str(label), per_kind[kind]["held"], per_kind[kind]["present"]]
+            for kind, label in MeetingKind.choices
+            if kind in per_kind
+        ),
+    )
+
+
+def _appraised(ctx: Context):
+    """Branch-kind organizations that existed at some time between the period's start and `as_of`, with
+    their secretary and the stars of their latest confirmed rating on `as_of`. One query."""
+    latest = latest_confirmed(ctx.as_of)
+    return (
+        Organization.objects.filter(
+            park_id__in=ctx.park_ids, kind__in=Organization.BRANCH_KINDS, established_on__lte=ctx.as_of
+        )
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=ctx.period.start))
+        .select_related("secretary")
+        .annotate(stars=Subquery(latest.values("stars")[:1]))
+        .order_by("path")
+    )
+
+
+def _activities_led(ctx: Context) -> dict[int, int]:
+    """Organization id → activities held in the period with it as the leading host. One query."""
+    held = held_activities(ctx.park_ids).filter(**ctx.held_between("starts_at"))
+    return dict(held.values("organization").annotate(n=Count("pk")).order_by().values_list("organization", "n"))
+
+
+def _matters_by_organization(ctx: Context) -> dict[int, dict]:
+    """Organization id → matters it raised in the period and those it resolved in it. One query."""
+    raised, resolved = ctx.raised(), ctx.resolved()
+    rows = (
+        Matter.objects.filter(raised | resolved, park_id__in=ctx.park_ids, organization__isnull=False)
+        .values("organization")
+        .annotate(raised=Count("pk", filter=raised), resolved=Count("pk", filter=resolved))
+        .order_by()
+    )
+    return {row["organization"]: row for row in rows}
+
+
+@section("appraisal")
+def appraisal(ctx: Context) -> dict:
+    """The secretaries' duty-appraisal pack (述职评议): per branch, its 三会一课 over the period, the
+    activities it led, the matters it raised and resolved, and its stars. Each figure is the
+    organization's own (not its subtree's), as the secretary reports for their branch. Three queries
+    and three per month of the period (see `compliance_totals`), whatever the number of branches."""
+    meetings = compliance_totals(ctx)
+    led = _activities_led(ctx)
+    matter_counts = _matters_by_organization(ctx)
+    rows = [
+        _appraisal_row(organization, meetings.get(organization.pk), led, matter_counts.get(organization.pk, {}))
+        for organization in _appraised(ctx)
+    ]
+    return table(APPRAISAL_COLUMNS, rows)
+
+
+def _appraisal_row(organization: Organization, meetings: ComplianceTotal | None, led: dict, matters: dict) -> list:
+    # A branch kind with no meeting rule in this park owes nothing: zero required, no rate.
+    meetings = meetings or ComplianceTotal(organization.name)
+    return [
+        organization.name,
+        organization.secretary.name if organization.secretary else "",
+        organization.stars,
+        meetings.required,
+        meetings.held,
+        meetings.rate,
+        meetings.missed_labels(),
+        led.get(organization.pk, 0),
+        matters.get("raised", 0),
+        matters.get("resolved", 0),
+    ]
+
+
+APPRAISAL_COLUMNS = [
+    "organization",
+    "secretary",
+    "stars",
+    "required",
+    "held",
+    "compliance_rate",
+    "missed",
+    "activities_led",
+    "matters_raised",
+    "matters_resolved",
+]
+
+
 # --- which report has which sections ---------------------------------------------------------------
 
 MONTHLY = ["coverage", "newly_uncovered", "compliance", "activities", "matters", "members", "next_chair", "alerts"]
+QUARTERLY = [
+    "coverage",
+    "ratings",
+    "star_changes",
+    "allowances",
+    "allowance_totals",
+    "compliance",
+    "matters",
+    "members",
+    "alerts",
+]
+# No separate compliance table: the appraisal pack has each branch's required, held and missed meetings.
+HALF_YEAR_AND_ANNUAL = [
+    "coverage",
+    "totals",
+    "meetings_by_kind",
+    "activities",
+    "matters",
+    "members",
+    "appraisal",
+    "alerts",
+]
 KIND_SECTIONS: dict[str, list[str]] = {
     ReportKind.MONTHLY: MONTHLY,
-    ReportKind.QUARTERLY: ["coverage", "compliance", "matters", "members", "alerts"],
-    ReportKind.HALF_YEAR: ["coverage", "compliance", "activities", "matters", "members", "alerts"],
-    ReportKind.ANNUAL: ["coverage", "compliance", "activities", "matters", "members", "alerts"],
+    ReportKind.QUARTERLY: QUARTERLY,
+    ReportKind.HALF_YEAR: HALF_YEAR_AND_ANNUAL,
+    ReportKind.ANNUAL: HALF_YEAR_AND_ANNUAL,
 }
 
 
@@ -265,6 +554,13 @@ TITLES = {
     "members": _("Members and the membership pipeline"),
     "next_chair": _("Rotating chair next month"),
     "alerts": _("Alerts"),
+    "ratings": _("Star ratings"),
+    "star_changes": _("Star changes"),
+    "allowances": _("Red-star allowances"),
+    "allowance_totals": _("Red-star allowances in total"),
+    "totals": _("Totals"),
+    "meetings_by_kind": _("Meetings held by kind"),
+    "appraisal": _("Secretaries' duty appraisal"),
 }
 
 LABELS = {
@@ -312,7 +608,43 @@ LABELS = {
     "subject": _("Subject"),
     "detail": _("Detail"),
     "due_on": _("Due on"),
+    # quarterly
+    "rated": _("Organizations rated"),
+    "stars_1": _("One star"),
+    "stars_2": _("Two stars"),
+    "stars_3": _("Three stars"),
+    "stars_4": _("Four stars"),
+    "stars_5": _("Five stars"),
+    "good_or_above": _("Rated good or above"),
+    "good_or_above_rate": _("Share rated good or above"),
+    "stars_before": _("Stars before"),
+    "stars_now": _("Stars now"),
+    "change": _("Change in stars"),
+    "recipient": _("Recipient"),
+    "stars": _("Stars"),
+    "amount": _("Amount (yuan)"),
+    "status": _("Status"),
+    "allowance_records": _("Allowance records"),
+    "proposed_amount": _("Proposed (yuan)"),
+    "approved_amount": _("Approved (yuan)"),
+    "paid_amount": _("Paid (yuan)"),
+    "total_amount": _("Total (yuan)"),
+    # half-year and annual
+    "meetings_held": _("Meetings held"),
+    "matters_raised": _("Matters raised"),
+    "matters_resolved": _("Matters resolved"),
+    "trainings": _("Trainings held"),
+    "training_attendances": _("Training attendances"),
+    "subsidies_paid": _("Subsidies paid (yuan)"),
+    "designations": _("Designations in force"),
+    "meeting_kind": _("Kind of meeting"),
+    "members_present": _("Members present"),
+    "secretary": _("Secretary"),
+    "activities_led": _("Activities led"),
 }
+# Classes and kinds of designation label their counts with the model's own (translated) choice labels.
+LABELS |= {f"class_{code}": capfirst(label) for code, label in Classification.choices}
+LABELS |= {f"designations_{code}": capfirst(label) for code, label in Designation.Kind.choices}
 
 
 def is_rate(key: str) -> bool:
