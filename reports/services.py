@@ -150,7 +150,8 @@ def report_fail(report_id: int, generation: int, error: BaseException) -> None:
 
 
 def report_data(report: Report, today: date) -> dict:
-    """The report's figures: what the JSON, the page and the workbook show."""
+    """The report's figures: what the JSON, the page and the workbook show. Built in the portal's
+    language, whoever asked: the few translated values in it (a status, a meeting kind) are stored."""
     period = periods.Period(report.kind, report.period, report.starts_on, report.ends_before)
     context = sections.Context(park=report.park, period=period, today=today)
     with override(_portal_language()):
@@ -159,6 +160,7 @@ def report_data(report: Report, today: date) -> dict:
             "kind": ReportKind(report.kind).label,
             "period": report.period,
         }
+        built = sections.build(context)
     return {
         "title": title,
         "park": {"id": report.park.pk, "name": report.park.name},
@@ -169,7 +171,7 @@ def report_data(report: Report, today: date) -> dict:
         "as_of": context.as_of,
         "complete": period.end <= today,
         "generated_at": timezone.now(),
-        "sections": sections.build(context),
+        "sections": built,
     }
 
 
