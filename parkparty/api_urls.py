@@ -12,6 +12,7 @@ from organizations import api as organizations_api
 from organizations.pipeline import api as pipeline_api
 from organizations.ratings import api as ratings_api
 from organizations.subsidies import api as subsidies_api
+from reports import api as reports_api
 
 router = DefaultRouter()
 router.register("parks", organizations_api.ParkViewSet, basename="park")
@@ -40,6 +41,7 @@ router.register("venue-bookings", activities_api.VenueBookingViewSet, basename="
 router.register("designations", activities_api.DesignationViewSet, basename="designation")
 router.register("plans", activities_api.AnnualPlanViewSet, basename="plan")
 router.register("applications", pipeline_api.ApplicationViewSet, basename="application")
+router.register("reports", reports_api.ReportViewSet, basename="report")
 
 v1 = [
     path("stats/coverage/", enterprises_api.CoverageStatsView.as_view(), name="stats-coverage"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("subsidies/", include("organizations.subsidies.urls")),
     path("activities/", include("activities.urls")),
     path("pipeline/", include("organizations.pipeline.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("organizations.urls")),
 ]
 

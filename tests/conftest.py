@@ -1,5 +1,6 @@
 """Shared fixtures: a small world of two parks and a persona for every role of the access model."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,8 @@ from organizations.ratings import services as rating_services
 from organizations.subsidies import services as subsidy_services
 from parkparty.dates import local_datetime
 from parkparty.models import Role
+from reports import workbook
+from reports.models import Report, ReportKind
 from tests import factories as f
 
 pytest_plugins = ["tests.plugins.ci"]
@@ -84,6 +87,7 @@ class World:
     designation_a: object = None
     plan: object = None
     application_a: object = None
+    report_a: object = None
 
 
 @pytest.fixture
@@ -140,7 +144,43 @@ def world(db) -> World:
         park, other_park, committee, branch_a, branch_b, group_a, other_branch,
         enterprise_a, enterprise_b, enterprise_uncovered, other_enterprise,
         member_a, member_b, other_member, instructor, users, token, district, grid,
-        meeting_a, matter_a, joint_body, *ratings, *activities,
+        meeting_a, matter_a, joint_body, *ratings, *activities, _report_of(park, users["admin"]),
+    )  # fmt: skip
+
+
+# Park A's monthly report of May 2024 as the task stores it (JSON as read back: dates and decimals as
+# strings), cut to one section of figures and one table. Built by hand: generating it for real would
+# cost every test of the suite the report's queries; tests/test_reports_api.py generates real ones.
+REPORT_DATA = {
+    "title": "甲园区 月报 2024-05",
+    "kind": "monthly",
+    "period": "2024-05",
+    "starts_on": "2024-05-01",
+    "ends_on": "2024-05-31",
+    "as_of": "2024-05-31",
+    "complete": True,
+    "generated_at": "2024-06-01T01:30:00+08:00",
+    "sections": [
+        {"key": "coverage", "figures": {"as_of": "2024-05-31", "total_enterprises": 3, "covered_enterprises": 2,
+                                        "coverage_rate": "0.6667", "coverage_rate_change": None}},
+        {"key": "newly_uncovered", "columns": ["enterprise", "entered_on", "previous_organization"],
+         "rows": [["丙小微企业", "2024-05-10", None]]},
+    ],
+}  # fmt: skip
+
+
+@functools.cache
+def _report_workbook() -> bytes:
+    return workbook.render(REPORT_DATA)
+
+
+def _report_of(park, admin) -> Report:
+    """Park A's monthly report of May 2024, done, with its figures and workbook."""
+    moment = local_datetime(date(2024, 6, 1), 1)
+    return Report.objects.create(
+        park=park, kind=ReportKind.MONTHLY, period="2024-05", starts_on=date(2024, 5, 1), ends_before=date(2024, 6, 1),
+        status=Report.Status.DONE, requested_by=admin, requested_at=moment, started_at=moment, finished_at=moment,
+        data={**REPORT_DATA, "park": {"id": park.pk, "name": park.name}}, workbook=_report_workbook(),
     )  # fmt: skip
 
 

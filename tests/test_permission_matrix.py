@@ -3,7 +3,8 @@
 Roles: admin (park admin of park A), viewer (park A), secretary_a (branch A), secretary_b (joint branch B),
 instructor (assigned to the uncovered enterprise), anonymous, token (the admin's API token: read-only).
 A row outside one's scope does not exist (404); a write one's role does not allow is 403.
-Ratings, honours and subsidies have their rows in tests/matrix_ratings_api.py and matrix_ratings_pages.py.
+Ratings, honours and subsidies have their rows in tests/matrix_ratings_api.py and matrix_ratings_pages.py;
+reports theirs in tests/matrix_reports.py.
 """
 
 import pytest
@@ -26,6 +27,7 @@ from tests.matrix_activities_api import ROUTES as ACTIVITIES_API
 from tests.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
 from tests.matrix_ratings_api import ROUTES as RATINGS_API
 from tests.matrix_ratings_pages import ROUTES as RATINGS_PAGES
+from tests.matrix_reports import ROUTES as REPORTS
 
 ROUTES = [
     Route("healthz", "get", lambda w: "/healthz", statuses(200, 200, 200, 200, 200, 200, 200)),
@@ -177,7 +179,7 @@ ROUTES = [
     Route("matter-status", "post", lambda w: f"/meetings/matters/{w.matter_a.pk}/status/",
           statuses(302, 403, 302, 404, 404, 302, 302), data=lambda w: {"status": "in_progress"}, format="multipart"),
 ]  # fmt: skip
-ROUTES += RATINGS_API + RATINGS_PAGES + ACTIVITIES_API + ACTIVITIES_PAGES
+ROUTES += RATINGS_API + RATINGS_PAGES + ACTIVITIES_API + ACTIVITIES_PAGES + REPORTS
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")
