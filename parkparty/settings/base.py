@@ -173,6 +173,8 @@ SPECTACULAR_SETTINGS = {
         "SubsidyKindEnum": "organizations.models.SubsidyKind",
         "HonorKindEnum": "organizations.models.Honor.Kind",
         "CriterionSourceEnum": "organizations.models.Criterion.Source",
+        "ReportKindEnum": "reports.models.ReportKind",
+        "ReportStatusEnum": "reports.models.Report.Status",
     },
 }
 
