@@ -10,6 +10,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,8 @@ from enterprises.selectors import cached_coverage_summary, enterprises_in_park_o
 from organizations.models import Organization, Park, PartyMember, Rating, Subsidy
 from organizations.selectors import change_history, member_count, organization_tree_rows
 from parkparty import access
+from reports.alerts import KINDS, Alert, park_alerts
+from reports.models import CoverageSnapshot
 
 
 @login_required
@@ -43,6 +46,8 @@ def overview(request):
     context = {"form": form, "park": park, "as_of": as_of, "group_by": group_by, "groupings": form.GROUPINGS}
     if park is not None:
         context.update(_park_figures(request.user, park, as_of, group_by))
+        context.update(_trend(request.user, park, today, context["summary"] if as_of == today else None))
+        context["alert_groups"] = _alert_groups(park, today)
     context.update(_plans(request, park))
     return render(request, "organizations/overview.html", context)
 
@@ -93,6 +98,75 @@ def _chart_data(groups: list[dict]) -> dict:
         "covered": [group["covered_enterprises"] for group in groups],
         "series": {"total": _("Enterprises"), "covered": _("Covered")},
     }
+
+
+# The trend chart: two years of month ends, then today.
+TREND_MONTHS = 24
+
+
+def _trend(user, park: Park, today: date, live: dict | None) -> dict:
+    """The park's coverage at the end of each of its last TREND_MONTHS snapshotted months (one query),
+    then today's figure (`live` when the page already shows today, else the cached summary). No chart
+    before the first snapshot: one point is not a trend."""
+    this_month = today.replace(day=1)
+    newest_first = access.visible(user, CoverageSnapshot).filter(park=park, month__lt=this_month).order_by("-month")
+    rows = [
+        {"month": s.month, "as_of": s.as_of, "total": s.total_enterprises, "covered": s.covered_enterprises,
+         "rate": s.coverage_rate, "is_today": False}
+        for s in list(newest_first[:TREND_MONTHS])[::-1]
+    ]  # fmt: skip
+    if not rows:
+        return {"trend": []}
+    live = live or cached_coverage_summary(park_ids=[park.pk], as_of=today)
+    rows.append(
+        {"month": this_month, "as_of": today, "total": live["total_enterprises"],
+         "covered": live["covered_enterprises"], "rate": live["coverage_rate"], "is_today": True}
+    )  # fmt: skip
+    return {"trend": rows, "trend_chart": _trend_chart(rows)}
+
+
+def _trend_chart(rows: list[dict]) -> dict:
+    """What static/js/coverage-trend.js draws: the rate in percent per month end, the last point today."""
+    return {
+        "labels": [row["as_of"].isoformat() if row["is_today"] else f"{row['month']:%Y-%m}" for row in rows],
+        "months": [f"{row['month']:%Y-%m}" for row in rows],
+        "rate": [None if row["rate"] is None else round(float(row["rate"]) * 100, 2) for row in rows],
+        "covered": [row["covered"] for row in rows],
+        "total": [row["total"] for row in rows],
+        "series": {"rate": _("Coverage rate"), "today": _("Today")},
+    }
+
+
+# Alerts shown per kind on the overview; the rest are counted ("and 12 more").
+ALERTS_SHOWN = 10
+
+
+def _alert_groups(park: Park, today: date) -> list[dict]:
+    """The park's alerts today by kind, in the committee's order (reports.alerts.KINDS), each with its
+    count, its first ALERTS_SHOWN items and the URL of each. Those who read a park's figures (its admins
+    and viewers: the overview shows no park to anyone else) open every organization, enterprise,
+    application and joint body of it, so every alert links. A fixed number of queries (reports.alerts)."""
+    by_kind: dict[str, list[Alert]] = {kind: [] for kind in KINDS}
+    for alert in park_alerts([park.pk], today):
+        by_kind[alert.kind].append(alert)
+    return [
+        {
+            "kind": kind,
+            "label": KINDS[kind],
+            "count": len(alerts),
+            "alerts": [(alert, _alert_url(alert)) for alert in alerts[:ALERTS_SHOWN]],
+            "more": max(len(alerts) - ALERTS_SHOWN, 0),
+        }
+        for kind, alerts in by_kind.items()
+        if alerts
+    ]
+
+
+def _alert_url(alert: Alert) -> str | None:
+    if alert.link is None:
+        return None
+    name, pk = alert.link
+    return reverse(name, args=[pk])
 
 
 @login_required

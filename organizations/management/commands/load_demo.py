@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from parkparty import demo
+from parkparty.demo.reports import SNAPSHOT_MONTHS, Reported, load_reports
 from parkparty.demo.users import ensure_users
 
 SITE_URL = "http://127.0.0.1:8000/"
@@ -28,8 +29,11 @@ class Command(BaseCommand):
         results = [demo.load_park(spec) for spec in demo.PARKS]
         for result in results:
             self.stdout.write(self._park_line(result))
+        # After the parks: their coverage history and their reports, from the schedule's own task.
+        reported = load_reports()
+        self.stdout.write(self._reports_line(reported))
         logins_changed = self._logins(force)
-        if all(result.skipped for result in results) and not logins_changed:
+        if all(result.skipped for result in results) and reported.skipped and not logins_changed:
             self.stdout.write("Nothing changed: the demo parks and logins were already there.")
 
     def _park_line(self, result: demo.Loaded) -> str:
@@ -38,6 +42,14 @@ class Command(BaseCommand):
         return (
             f"{result.code} {result.name}: {result.enterprises} enterprises, {result.organizations} organizations, "
             f"{result.members} members, {result.meetings} meetings, {result.matters} matters in {result.seconds:.1f} s"
+        )
+
+    def _reports_line(self, reported: Reported) -> str:
+        if reported.skipped:
+            return "Coverage snapshots and reports: already there, skipped"
+        return (
+            f"Coverage snapshots: {reported.snapshots} ({SNAPSHOT_MONTHS} closed months a park); reports from the "
+            f"beat schedule: {reported.requested} requested, {reported.done} done in {reported.seconds:.1f} s"
         )
 
     def _logins(self, force: bool) -> bool:
