@@ -28,6 +28,14 @@ RETRY = {
 
 
 class ReportTask(Task):
+    def apply(self, args=None, kwargs=None, throw=None, **options):
+        """Run in-process: eager mode (no REDIS_URL), where "generate now" builds the report inside the
+        web request. A database error is retried at once (eager mode does not wait out the backoff) and,
+        when the retries run out, fails the report through on_failure. With the settings'
+        task_eager_propagates Celery would instead raise the first Retry out of the request and leave
+        the report running; an explicit `throw` still wins."""
+        return super().apply(args, kwargs, throw=False if throw is None else throw, **options)
+
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Retries exhausted (the database stayed away): say so on the report instead of leaving it running."""
         report_id, generation = args[:2]

@@ -1,12 +1,14 @@
 """Strict skips: what did not run is said plainly, and in CI it is a failure.
 
-- A test marked ``postgres`` is skipped, with a reason, when the default database is not PostgreSQL.
-- Every skipped test that carries the ``browser`` or ``postgres`` marker is listed at the end of every
-  run, grouped by marker and reason, so a developer without Chromium or PostgreSQL sees what did
-  not run.
+- A test marked ``postgres`` is skipped, with a reason, when the default database is not PostgreSQL;
+  one marked ``redis`` when REDIS_URL is not set (the real-worker tests carry both).
+- Every skipped test that carries the ``browser``, ``postgres`` or ``redis`` marker is listed at the
+  end of every run, grouped by marker and reason, so a developer without Chromium, PostgreSQL or
+  Redis sees what did not run. A skip is listed under the marker that caused it.
 - With ``CI=true`` (any case) the session fails if any such test was skipped. ``CI_ALLOWED_SKIPS``
   (comma-separated marker names) exempts markers from that rule; ``.ci/run`` sets it to ``postgres``
-  for its SQLite run only, and runs the suite again on PostgreSQL with nothing exempt.
+  for its SQLite run only (where the ``postgres`` + ``redis`` tests skip for want of PostgreSQL), and
+  runs the suite again on PostgreSQL and Redis with nothing exempt.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from collections import defaultdict
 
 import pytest
 
-STRICT_MARKERS = ("browser", "postgres")
+STRICT_MARKERS = ("browser", "postgres", "redis")
 
 _skipped_key = pytest.StashKey[list]()
+_skipped_by_key = pytest.StashKey[str]()
 
 
 def _in_ci() -> bool:
@@ -40,6 +43,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Declared in pyproject.toml too; repeated here so the plugin works under --strict-markers anywhere.
     config.addinivalue_line("markers", "browser: drives headless Chromium through Playwright")
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (skipped on other databases)")
+    config.addinivalue_line("markers", "redis: needs Redis at REDIS_URL (skipped without it)")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -56,13 +60,19 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("postgres") is None:
-        return
-    from django.db import connection
+    if item.get_closest_marker("postgres") is not None:
+        from django.db import connection
 
-    if connection.vendor != "postgresql":
-        reason = f"needs PostgreSQL; the default database is {connection.vendor}"
-        pytest.skip(f"{reason} (set DATABASE_URL=postgres://... to run it)")
+        if connection.vendor != "postgresql":
+            item.stash[_skipped_by_key] = "postgres"
+            reason = f"needs PostgreSQL; the default database is {connection.vendor}"
+            pytest.skip(f"{reason} (set DATABASE_URL=postgres://... to run it)")
+    if item.get_closest_marker("redis") is not None:
+        from django.conf import settings
+
+        if not getattr(settings, "REDIS_URL", ""):
+            item.stash[_skipped_by_key] = "redis"
+            pytest.skip("needs Redis; REDIS_URL is not set (set REDIS_URL=redis://... to run it)")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -71,7 +81,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report: pytest.TestReport = outcome.get_result()
     if not report.skipped or hasattr(report, "wasxfail"):
         return
-    marker = next((name for name in STRICT_MARKERS if item.get_closest_marker(name) is not None), None)
+    marker = item.stash.get(_skipped_by_key, None) or next(
+        (name for name in STRICT_MARKERS if item.get_closest_marker(name) is not None), None
+    )
     if marker is not None:
         item.config.stash[_skipped_key].append((marker, item.nodeid, _skip_reason(report)))
 
