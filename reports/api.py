@@ -16,7 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -92,7 +92,7 @@ class ReportSerializer(ReportListSerializer):
 
 class ReportRequestSerializer(serializers.Serializer):
     park = ScopedRelatedField(queryset=Park.objects.all(), label=gettext_lazy("park"))
-    kind = serializers.ChoiceField(choices=ReportKind.choices, label=gettext_lazy("kind"))
+    kind = serializers.ChoiceField(choices=ReportKind.choices, label=pgettext_lazy("report", "kind"))
     period = serializers.CharField(
         max_length=7,
         label=gettext_lazy("period"),

@@ -16,7 +16,7 @@ from .models import ReportKind
 SHAPES = {
     ReportKind.MONTHLY: "YYYY-MM",
     ReportKind.QUARTERLY: "YYYY-Qn",
-    ReportKind.HALF_YEAR: "YYYY-H1",
+    ReportKind.HALF_YEAR: "YYYY-H1 / YYYY-H2",
     ReportKind.ANNUAL: "YYYY",
 }
 MONTHS = {ReportKind.MONTHLY: 1, ReportKind.QUARTERLY: 3, ReportKind.HALF_YEAR: 6, ReportKind.ANNUAL: 12}
@@ -75,7 +75,7 @@ def parse(kind: str, code: str, today: date) -> Period:
     bounds = parse_period(code or "")
     if bounds is None or code_for(kind, bounds[0]) != code or _add_months(bounds[0], MONTHS[kind]) != bounds[1]:
         raise ValidationError(
-            {"period": _("A %(kind)s report needs a period like %(shape)s.") % {"kind": kind, "shape": SHAPES[kind]}}
+            {"period": _("Give the period of this kind of report as %(shape)s.") % {"shape": SHAPES[kind]}}
         )
     if bounds[0] > today:
         raise ValidationError({"period": _("This period has not begun yet.")})

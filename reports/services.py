@@ -155,7 +155,7 @@ def report_data(report: Report, today: date) -> dict:
     period = periods.Period(report.kind, report.period, report.starts_on, report.ends_before)
     context = sections.Context(park=report.park, period=period, today=today)
     with override(_portal_language()):
-        title = _("%(park)s %(kind)s report %(period)s") % {
+        title = _("%(park)s · %(kind)s report · %(period)s") % {
             "park": report.park.name,
             "kind": ReportKind(report.kind).label,
             "period": report.period,

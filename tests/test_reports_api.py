@@ -130,7 +130,7 @@ def test_a_period_that_has_not_begun_is_refused_in_the_callers_language(world, a
     assert response.status_code == 400
     assert response.json() == {"period": ["This period has not begun yet."]}
     response = ask(as_role("admin"), world.park, "quarterly", "2024-05", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.json() == {"period": ["A quarterly report needs a period like YYYY-Qn."]}
+    assert response.json() == {"period": ["Give the period of this kind of report as YYYY-Qn."]}
 
 
 def test_the_running_period_may_be_asked_for(world, as_role):
