@@ -146,8 +146,10 @@ def _alert_groups(park: Park, today: date) -> list[dict]:
     count, its first ALERTS_SHOWN items and the URL of each. Those who read a park's figures (its admins
     and viewers: the overview shows no park to anyone else) open every organization, enterprise,
     application and joint body of it, so every alert links. A fixed number of queries (reports.alerts)."""
-    by_kind: dict[str, list[Alert]] = {kind: [] for kind in KINDS}
-    for alert in park_alerts([park.pk], today):
+    # The finding card above the panel already lists the enterprises that should have their own branch.
+    kinds = [kind for kind in KINDS if kind != "own_branch_needed"]
+    by_kind: dict[str, list[Alert]] = {kind: [] for kind in kinds}
+    for alert in park_alerts([park.pk], today, kinds=kinds):
         by_kind[alert.kind].append(alert)
     return [
         {

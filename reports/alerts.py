@@ -44,15 +44,17 @@ class Alert:
         return [self.kind, self.label, self.subject, self.detail, self.due_on]
 
 
-def park_alerts(park_ids: list[int], today: date) -> list[Alert]:
-    """Every alert of the parks on `today`, by kind, then by due date."""
-    return [
-        *meetings_overdue(park_ids, today),
-        *own_branch_needed(park_ids, today),
-        *conversions_due(park_ids, today),
-        *matters_past_due(park_ids, today),
-        *chairs_missing(park_ids, today),
-    ]
+def park_alerts(park_ids: list[int], today: date, *, kinds=None, chair_month: date | None = None) -> list[Alert]:
+    """The alerts of the parks on `today` (of `kinds`, default all), by kind, then by due date.
+    `chair_month` is the month whose chair is checked, by default the one after today's."""
+    checks = {
+        "meeting_overdue": lambda: meetings_overdue(park_ids, today),
+        "own_branch_needed": lambda: own_branch_needed(park_ids, today),
+        "conversion_due": lambda: conversions_due(park_ids, today),
+        "matter_past_due": lambda: matters_past_due(park_ids, today),
+        "chair_missing": lambda: chairs_missing(park_ids, today, chair_month),
+    }
+    return [alert for kind in KINDS if kinds is None or kind in kinds for alert in checks[kind]()]
 
 
 def meetings_overdue(park_ids: list[int], today: date) -> list[Alert]:
@@ -113,10 +115,10 @@ def matters_past_due(park_ids: list[int], today: date) -> list[Alert]:
     ]
 
 
-def chairs_missing(park_ids: list[int], today: date) -> list[Alert]:
-    """Joint bodies with no chair for the month that starts next (the term starting with its month or
-    quarter): the committee names one before the month's joint meeting."""
-    next_month = add_months(today.replace(day=1), 1)
+def chairs_missing(park_ids: list[int], today: date, month: date | None = None) -> list[Alert]:
+    """Joint bodies with no chair for `month` (default: the month that starts next), that is no term
+    starting with its month or quarter: the committee names one before the month's joint meeting."""
+    next_month = month or add_months(today.replace(day=1), 1)
     alerts = []
     bodies = JointBody.objects.filter(park_id__in=park_ids, established_on__lt=next_month)
     # A quarterly term that covers next month started at most two months before it.

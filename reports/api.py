@@ -112,7 +112,8 @@ class ReportQueuedSerializer(serializers.Serializer):
 
 
 class ReportFilter(django_filters.FilterSet):
-    park = django_filters.ModelChoiceFilter(queryset=Park.objects.all())
+    # Only the parks one reads: another park's id answers as one that does not exist.
+    park = django_filters.ModelChoiceFilter(queryset=lambda request: access.statistics_parks(request.user))
     kind = ChoiceInFilter(choices=ReportKind.choices)
     status = ChoiceInFilter(choices=Report.Status.choices)
     period = django_filters.CharFilter(max_length=7)

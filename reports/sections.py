@@ -177,11 +177,13 @@ class ComplianceTotal:
 
 def compliance_totals(ctx: Context) -> dict[int, ComplianceTotal]:
     """Organization id → its requirements whose window closed in the period (every month's; a
-    quarter's in its third month…), held against required. Three queries per month begun by `as_of`,
-    whatever the number of organizations; organizations with no rule for their kind are absent."""
+    quarter's in its third month…), held against required. Three queries per month that has ended by
+    today, whatever the number of organizations; organizations with no rule for their kind are absent.
+    A month still running is left out: its meetings are not due yet, and counting them would show
+    nearly every branch as having missed them."""
     totals: dict[int, ComplianceTotal] = {}
     for month in _months(ctx.period):
-        if month > ctx.as_of:
+        if add_months(month, 1) > ctx.today:
             break
         for row in compliance(park_ids=ctx.park_ids, windows=windows_ending_in(month)):
             entry = totals.setdefault(row.organization.pk, ComplianceTotal(row.organization.name))
@@ -279,11 +281,13 @@ def next_chair(ctx: Context) -> dict:
 
 @section("alerts")
 def alerts(ctx: Context) -> dict:
-    """What was late or missing when the period closed (or today, while it runs)."""
+    """What was late or missing when the period closed (or today, while it runs). The chair checked is
+    that of the month after the period: the month the `next_chair` table shows."""
     on = min(ctx.period.end, ctx.today)
+    chair_month = ctx.period.end if ctx.period.end <= ctx.today else None
     return table(
         ["alert_kind", "alert", "subject", "detail", "due_on"],
-        (a.as_row() for a in alert_checks.park_alerts(ctx.park_ids, on)),
+        (a.as_row() for a in alert_checks.park_alerts(ctx.park_ids, on, chair_month=chair_month)),
     )
 
 

@@ -85,4 +85,15 @@ def _cell(sheet, key: str, value):
             return text_cell(sheet, value)
         cell.number_format = "yyyy-mm-dd"
         return cell
+    if isinstance(value, str) and _is_money(key):  # JSON keeps Decimals as strings; Excel must add them up
+        try:
+            cell = WriteOnlyCell(sheet, value=Decimal(value))
+        except InvalidOperation:
+            return text_cell(sheet, value)
+        cell.number_format = "#,##0.00"
+        return cell
     return text_cell(sheet, value) if isinstance(value, str) else value
+
+
+def _is_money(key: str) -> bool:
+    return key == "amount" or key.endswith(("_amount", "_paid"))
