@@ -17,16 +17,11 @@ from django.utils import timezone
 
 from meetings.models import Attendance, Matter, Meeting, MeetingRule, Period
 from organizations.models import Organization
-from parkparty.dates import local_datetime
+from parkparty.dates import add_months, local_datetime
 
 MONTHS_IN = {Period.MONTH: 1, Period.QUARTER: 3, Period.HALF_YEAR: 6, Period.YEAR: 12}
 
 # --- windows ---------------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def window_containing(period: str, month: date) -> tuple[date, date]:

@@ -324,6 +324,12 @@ def statistics_parks(user) -> QuerySet:
     return Park.objects.filter(pk__in=scope.read_parks)
 
 
+def reads_statistics(user) -> bool:
+    """Whether the user reads any park's park-wide figures (statistics, reports): no query."""
+    scope = scope_of(user)
+    return scope.everything or bool(scope.read_parks)
+
+
 def statistics_park_ids(user) -> list[int]:
     """Ids of `statistics_parks`, read from the scope without a query (but for superusers)."""
     scope = scope_of(user)

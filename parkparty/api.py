@@ -75,9 +75,9 @@ DATETIME_FIELDS = {**serializers.ModelSerializer.serializer_field_mapping, model
 def park_ids_for_statistics(request, park_id: int | None) -> list[int]:
     """The parks whose statistics the caller reads (403 without any), or the one asked for (404 if
     outside them)."""
-    park_ids = access.statistics_park_ids(request.user)
-    if not park_ids and not access.scope_of(request.user).everything:
+    if not access.reads_statistics(request.user):
         raise PermissionDenied(_("Park statistics are for park admins and viewers."))
+    park_ids = access.statistics_park_ids(request.user)
     if park_id is None:
         return park_ids
     if park_id not in park_ids:

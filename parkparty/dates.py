@@ -29,7 +29,8 @@ def local_datetime(day: date, hour: int = 0, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """The first day of the month `months` after (or before) the month of `day`."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -46,9 +47,9 @@ def parse_period(text: str) -> tuple[date, date] | None:
         if not (year_in_range(year) and 1 <= index <= 12 // months):
             return None
         start = date(year, (index - 1) * months + 1, 1)
-        return start, _add_months(start, months)
+        return start, add_months(start, months)
     month = parse_month(text)
-    return None if month is None else (month, _add_months(month, 1))
+    return None if month is None else (month, add_months(month, 1))
 
 
 def quarter_code(year: int, quarter: int) -> str:
@@ -58,4 +59,4 @@ def quarter_code(year: int, quarter: int) -> str:
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     """[first day, first day after) of a quarter."""
     start = date(year, 3 * quarter - 2, 1)
-    return start, _add_months(start, 3)
+    return start, add_months(start, 3)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_filters
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -137,18 +137,11 @@ class ReportViewSet(ScopedViewSet):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         # As the statistics endpoints: a role with no park-wide figures to read is refused outright.
-        if not (access.statistics_park_ids(request.user) or access.scope_of(request.user).everything):
+        if not access.reads_statistics(request.user):
             raise PermissionDenied(_("Reports are for park admins and viewers."))
 
     def get_queryset(self):
-        reports = (
-            super()
-            .get_queryset()
-            .annotate(
-                requested_by_username=F("requested_by__username"),
-                has_workbook=ExpressionWrapper(Q(workbook__isnull=False), output_field=BooleanField()),
-            )
-        )
+        reports = super().get_queryset().with_has_workbook().annotate(requested_by_username=F("requested_by__username"))
         if self.action == "download":  # the bytes, and the park's code for the file's name
             return reports.select_related("park").defer("data")
         # Nothing else reads the bytes, and the list not even the figures: a year of reports' JSON would

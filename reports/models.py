@@ -18,6 +18,13 @@ class ReportKind(models.TextChoices):
     ANNUAL = "annual", _("Annual")
 
 
+class ReportQuerySet(models.QuerySet):
+    def with_has_workbook(self):
+        """Whether each report has a workbook, asked in SQL: lists and pages never load the bytes to know."""
+        has_workbook = models.ExpressionWrapper(models.Q(workbook__isnull=False), output_field=models.BooleanField())
+        return self.annotate(has_workbook=has_workbook)
+
+
 class Report(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -50,6 +57,8 @@ class Report(models.Model):
     generation = models.PositiveIntegerField(_("generation"), default=1)
     data = models.JSONField(_("data"), null=True, blank=True)
     workbook = models.BinaryField(_("workbook"), null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report")

@@ -8,7 +8,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from parkparty.dates import parse_period
+from parkparty.dates import add_months, parse_period
 
 from .models import ReportKind
 
@@ -41,11 +41,6 @@ class Period:
         return period_containing(self.kind, date.fromordinal(self.start.toordinal() - 1))
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def code_for(kind: str, start: date) -> str:
     if kind == ReportKind.MONTHLY:
         return f"{start:%Y-%m}"
@@ -59,7 +54,7 @@ def code_for(kind: str, start: date) -> str:
 def period_containing(kind: str, day: date) -> Period:
     size = MONTHS[kind]
     start = date(day.year, (day.month - 1) // size * size + 1, 1)
-    return Period(kind, code_for(kind, start), start, _add_months(start, size))
+    return Period(kind, code_for(kind, start), start, add_months(start, size))
 
 
 def last_closed(kind: str, today: date) -> Period:
@@ -73,7 +68,7 @@ def parse(kind: str, code: str, today: date) -> Period:
     if kind not in MONTHS:
         raise ValidationError({"kind": _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(MONTHS)}})
     bounds = parse_period(code or "")
-    if bounds is None or code_for(kind, bounds[0]) != code or _add_months(bounds[0], MONTHS[kind]) != bounds[1]:
+    if bounds is None or code_for(kind, bounds[0]) != code or add_months(bounds[0], MONTHS[kind]) != bounds[1]:
         raise ValidationError(
             {"period": _("Give the period of this kind of report as %(shape)s.") % {"shape": SHAPES[kind]}}
         )

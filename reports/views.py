@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -42,7 +42,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _require_reader(user) -> None:
     """Reports are for those who read park-wide figures: park admins and viewers."""
-    if not (access.statistics_park_ids(user) or access.scope_of(user).everything):
+    if not access.reads_statistics(user):
         raise PermissionDenied
 
 
@@ -52,8 +52,7 @@ def _administered(user, parks) -> list[Park]:
 
 def _readable(user) -> QuerySet[Report]:
     """The user's reports, each knowing whether it has a workbook without loading the bytes."""
-    has_workbook = ExpressionWrapper(Q(workbook__isnull=False), output_field=BooleanField())
-    return access.visible(user, Report).annotate(has_workbook=has_workbook).defer("workbook")
+    return access.visible(user, Report).with_has_workbook().defer("workbook")
 
 
 # --- the list --------------------------------------------------------------------------------------
