@@ -6,23 +6,9 @@ Venues and plans are edited here; a plan's progress is counted, never typed in.
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import Activity, AnnualPlan, Designation, PlanTarget, Venue, VenueBooking
-from parkparty.admin import ScopedAdmin
-
-
-class HistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
-    """A scoped screen with the row's history; its "revert" page saves only for those who may change the
-    row (ScopedAdmin.history_form_view)."""
-
-
-class ReadOnlyAdmin(HistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from parkparty.admin import HistoryAdmin, ReadOnlyAdmin, ScopedAdmin
 
 
 @admin.register(Venue)

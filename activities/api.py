@@ -36,10 +36,11 @@ from activities.models import (
     VenueBooking,
 )
 from enterprises.models import Enterprise
-from organizations.api import ChoiceInFilter, SubtreeFilter
+from organizations.filters import SubtreeFilter
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
 from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.filters import ChoiceInFilter
 from parkparty.uploads import SUFFIXES
 
 

@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from parkparty import apps
 
-class ActivitiesConfig(AppConfig):
+
+class ActivitiesConfig(apps.FeatureConfig):
     name = "activities"
     verbose_name = _("Activities and venues")

@@ -18,28 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from activities.models import Activity, ActivityKind, Designation
-from enterprises.forms import DateInput, ParkForm, park_choices
 from meetings.forms import DateTimeInputs, MonthField, MultipleFileField, MultipleFileInput, TimeInput
 from organizations.models import Organization, Park, PartyMember
+from parkparty.forms import DateInput, IdChoices, ParkForm, apply_service_errors, park_choices
 
 # Where the services name a field differently from the form.
 SERVICE_FIELDS = {"file": "photos", "organization": "co_hosts"}
-
-
-class IdChoices(forms.ModelMultipleChoiceField):
-    """Checkboxes of rows by id. An id past 64 bits is an invalid value: Django's `__in` query with it
-    overflows (SQLite) or is out of range (PostgreSQL), a 500."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
-                )
-        return super()._check_values(value)
 
 
 class OrganizationChoices(IdChoices):
@@ -104,14 +88,6 @@ class ActivityForm(forms.Form):
 
     def add_service_errors(self, error) -> None:
         apply_service_errors(self, error, SERVICE_FIELDS)
-
-
-def apply_service_errors(form: forms.Form, error, renames: dict[str, str]) -> None:
-    """A service's refusal, each message on the field it concerns (the others above the form)."""
-    messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for name, texts in messages.items():
-        target = renames.get(name, name)
-        form.add_error(target if target in form.fields else None, texts)
 
 
 class ActivityFilterForm(forms.Form):

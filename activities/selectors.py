@@ -10,8 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from activities.models import Activity, AnnualPlan, Designation, PlanTarget, VenueBooking
-from enterprises.selectors import rate
 from meetings.models import Meeting
+from parkparty.figures import rate
 
 
 def held_activities(park_ids: list[int]) -> QuerySet[Activity]:

@@ -16,10 +16,10 @@ from rest_framework.views import APIView
 
 from enterprises import selectors, services
 from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment, active_on
-from organizations.api import ChoiceInFilter
 from organizations.models import District, Grid, Organization, Park
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics, via_token
+from parkparty.filters import ChoiceInFilter
 
 # --- enterprises -----------------------------------------------------------------------------------
 

@@ -1,7 +1,19 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from parkparty import apps
 
-class EnterprisesConfig(AppConfig):
+
+class EnterprisesConfig(apps.FeatureConfig):
     name = "enterprises"
     verbose_name = _("Enterprise ledger")
+    ledger_models = ("Enterprise", "Coverage", "InstructorAssignment")
+
+    def ready(self) -> None:
+        super().ready()
+        from enterprises.policies import INSTRUCTORS
+        from enterprises.services import coverages_end_with
+        from organizations.services import register_dissolution_step
+        from parkparty import access
+
+        access.register_instructors(INSTRUCTORS)
+        register_dissolution_step(coverages_end_with)

@@ -12,15 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
 from organizations.models import District, Grid, Park
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; its value is always ISO, whatever the page's language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+from parkparty.forms import DateInput, ParkForm, park_choices
 
 
 class PlaceChoiceField(forms.ModelChoiceField):
@@ -30,33 +22,6 @@ class PlaceChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return f"{obj.park.name} · {obj.name}" if self.with_park else obj.name
-
-
-def park_choices(parks: list[Park]) -> list[tuple[int, str]]:
-    return [(park.pk, park.name) for park in parks]
-
-
-class ParkForm(forms.Form):
-    """Which of the user's parks a page shows. The parks come as a list the view has already read,
-    so rendering and validating the choice costs no query."""
-
-    park = forms.TypedChoiceField(coerce=int, required=False, label=_("Park"))
-
-    def __init__(self, *args, parks: list[Park], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.parks = {park.pk: park for park in parks}
-        self.fields["park"].choices = park_choices(parks)
-
-    def value(self, name: str, default):
-        """The cleaned value of a field, or the default when it was left out or is invalid."""
-        cleaned = getattr(self, "cleaned_data", {})
-        value = cleaned.get(name)
-        return default if value in (None, "") else value
-
-    def chosen_park(self) -> Park | None:
-        """The park asked for, else the first one (None when the user has no park at all)."""
-        chosen = self.parks.get(self.value("park", None))
-        return chosen or next(iter(self.parks.values()), None)
 
 
 class OverviewForm(ParkForm):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from enterprises.models import Coverage, Enterprise, InstructorAssignment, active_on
 from organizations.models import Organization, Park, PartyMember
+from parkparty.figures import rate
 from parkparty.ledger_cache import cached
 
 GROUPINGS = ("district", "grid", "industry", "formation")
@@ -67,13 +67,6 @@ def _counts() -> dict:
         # Committees, general branches and branches covering at least one of these enterprises that day.
         "branches": Count("covering_organization_id", filter=is_branch, distinct=True),
     }
-
-
-def rate(part: int, whole: int) -> Decimal | None:
-    """part ÷ whole to 4 decimals (half up); None when there is nothing to divide by."""
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 def coverage_summary(*, parks: QuerySet[Park], as_of: date, group_by: str | None = None) -> dict:
@@ -151,3 +144,23 @@ def enterprises_needing_own_branch(enterprises: QuerySet[Enterprise], on: date) 
         .filter(full_members__gte=3)
         .exclude(Exists(own_branch))
     )
+
+
+def _count_per_organization(queryset: QuerySet) -> Subquery:
+    """A correlated COUNT per organization row; a JOIN of two relations would multiply the counts."""
+    counted = queryset.filter(organization=OuterRef("pk")).order_by().values("organization")
+    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+
+
+def organization_tree_rows(organizations: QuerySet[Organization], on: date) -> QuerySet[Organization]:
+    """The organizations in tree order (by materialized path), in one query, each annotated with
+    `covered_enterprises` (enterprises in the park it covers on the date) and `member_count`
+    (members on its own roster, not transferred out)."""
+    coverages = Coverage.objects.filter(active_on(on), enterprise__entered_on__lte=on).filter(
+        Q(enterprise__left_on__isnull=True) | Q(enterprise__left_on__gt=on)
+    )
+    members = PartyMember.objects.exclude(status=PartyMember.Status.TRANSFERRED_OUT)
+    return organizations.annotate(
+        covered_enterprises=_count_per_organization(coverages),
+        member_count=_count_per_organization(members),
+    ).order_by("path")

@@ -97,3 +97,9 @@ def enterprise_leave(*, enterprise: Enterprise, status: str, on: date) -> Enterp
     if open_coverage is not None:
         coverage_end(coverage=open_coverage, on=on)
     return enterprise
+
+
+def coverages_end_with(*, organization: Organization, on: date) -> None:
+    """A dissolved organization covers nothing from that day (registered as a dissolution step)."""
+    for coverage in Coverage.objects.filter(organization=organization, ended_on__isnull=True):
+        coverage_end(coverage=coverage, on=on)

@@ -19,16 +19,16 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from activities.models import Venue
 from enterprises.models import Enterprise
-from enterprises.selectors import rate
 from meetings import selectors, services
 from meetings.models import Attachment, Attendance, ChairTerm, JointBody, Matter, Meeting, MeetingKind, MeetingRule
-from organizations.api import ChoiceInFilter, SubtreeFilter
+from organizations.filters import SubtreeFilter
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
 from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
-from parkparty.dates import parse_month
+from parkparty.figures import rate
+from parkparty.filters import ChoiceInFilter, MonthField
+from parkparty.relations import related_rows
 
 # --- meetings --------------------------------------------------------------------------------------
 
@@ -74,7 +74,11 @@ class MeetingSerializer(serializers.ModelSerializer):
         queryset=JointBody.objects.all(), required=False, allow_null=True, label=gettext_lazy("joint body")
     )
     venue = ScopedRelatedField(
-        queryset=Venue.objects.all(), scope=access.visible, required=False, allow_null=True, label=gettext_lazy("venue")
+        queryset=related_rows(Meeting, "venue"),
+        scope=access.visible,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("venue"),
     )
     chair = ScopedRelatedField(
         queryset=PartyMember.objects.all(),
@@ -375,18 +379,6 @@ class MatterViewSet(ScopedViewSet):
 
 
 # --- statistics ------------------------------------------------------------------------------------
-
-
-class MonthField(serializers.CharField):
-    """`YYYY-MM`, not after the current month."""
-
-    def to_internal_value(self, data) -> date:
-        month = parse_month(super().to_internal_value(data))
-        if month is None:
-            raise serializers.ValidationError(_("Give the month as YYYY-MM."))
-        if month > timezone.localdate().replace(day=1):
-            raise serializers.ValidationError(_("This month has not begun yet."))
-        return month
 
 
 class MeetingStatsQuery(serializers.Serializer):

@@ -17,11 +17,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.forms import DateInput, ParkForm, park_choices
 from meetings.models import Attendance, Guest, Matter, MeetingKind
 from meetings.services import AttendanceLine, GuestLine
 from organizations.models import Park, PartyMember
 from parkparty.dates import parse_month
+from parkparty.forms import DateInput, ParkForm, park_choices
 
 # --- widgets and fields ----------------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from meetings.models import Attendance, Matter, Meeting, MeetingRule, Period
 from organizations.models import Organization
-from parkparty.dates import add_months, local_datetime
+from parkparty.dates import add_months, local_datetime, quarter_bounds
+from parkparty.figures import rate
 
 MONTHS_IN = {Period.MONTH: 1, Period.QUARTER: 3, Period.HALF_YEAR: 6, Period.YEAR: 12}
 
@@ -117,7 +118,7 @@ class OrganizationCompliance:
 
     @property
     def rate(self):
-        from enterprises.selectors import rate
+        from parkparty.figures import rate
 
         return rate(self.held, self.required)
 
@@ -186,19 +187,10 @@ def overdue(*, park_ids: list[int], today: date, organizations=None) -> list[tup
 def attendance_rate(meeting: Meeting):
     """Present ÷ listed for one meeting (members on leave count as listed, not present). Reads the
     attendance the caller prefetched (lists), else one query (a meeting's page)."""
-    from enterprises.selectors import rate
+    from parkparty.figures import rate
 
     statuses = [row.status for row in meeting.attendance.all()]
     return rate(statuses.count(Attendance.Status.PRESENT), len(statuses))
-
-
-def with_attendance(members: QuerySet) -> QuerySet:
-    """Annotate each member with the meetings they were listed at and those they attended: part of
-    the same query, so a roster of any length costs nothing more."""
-    return members.annotate(
-        meetings_listed=Count("attendance"),
-        meetings_present=Count("attendance", filter=Q(attendance__status="present")),
-    )
 
 
 # --- matters ---------------------------------------------------------------------------------------
@@ -247,3 +239,27 @@ def matter_stats(*, park_ids: list[int], since: date | None = None, until: date 
         "median_days_to_resolve": median_days_to_resolve(matters),
         "by_category": [{**row, "label": str(labels.get(row["category"], row["category"]))} for row in by_category],
     }
+
+
+# --- what a quarterly rating suggests (registered in MeetingsConfig.ready) --------------------------
+
+
+def quarter_compliance(organization: Organization, year: int, quarter: int):
+    """A rating's suggestion (Criterion.Source.MEETINGS): share of the quarter's required meetings held (monthly rules for each month, quarterly ones once)."""
+    start, _end = quarter_bounds(year, quarter)
+    required = held = 0
+    only = Organization.objects.filter(pk=organization.pk)
+    for month in (start, add_months(start, 1), add_months(start, 2)):
+        for row in compliance_for_month(park_ids=[organization.park_id], month=month, organizations=only):
+            required += row.required
+            held += row.held
+    return rate(held, required)
+
+
+def quarter_matters_resolved(organization: Organization, year: int, quarter: int):
+    """A rating's suggestion (Criterion.Source.MATTERS): share of the matters raised by the organization's subtree in the quarter that are resolved."""
+    start, end = quarter_bounds(year, quarter)
+    row = Matter.objects.filter(
+        organization__path__startswith=organization.path, raised_on__gte=start, raised_on__lt=end
+    ).aggregate(raised=Count("pk"), resolved=Count("pk", filter=Q(status=Matter.Status.RESOLVED)))
+    return rate(row["resolved"], row["raised"])

@@ -24,9 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities.models import Venue
 from enterprises.models import Enterprise
-from enterprises.selectors import rate
 from meetings.forms import (
     CalendarForm,
     ComplianceForm,
@@ -60,6 +58,8 @@ from organizations.models import Organization, Park, PartyMember
 from organizations.selectors import change_history
 from parkparty import access
 from parkparty.dates import local_datetime
+from parkparty.figures import rate
+from parkparty.relations import related_rows
 
 # --- who may do what -------------------------------------------------------------------------------
 
@@ -165,7 +165,9 @@ def _meeting_form(request, meeting: Meeting, **kwargs) -> MeetingForm:
         request.FILES or None,
         roster=list(roster.select_related("organization").order_by("name", "pk")),
         members=members,
-        venues=access.visible(user, Venue).filter(park_id=_park_id(meeting)).select_related("owner"),
+        venues=access.visible(user, related_rows(Meeting, "venue"))
+        .filter(park_id=_park_id(meeting))
+        .select_related("owner"),
         recorded=recorded,
         **kwargs,
     )

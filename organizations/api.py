@@ -12,34 +12,15 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from enterprises.models import Enterprise
-from enterprises.selectors import rate
-from meetings.selectors import with_attendance
 from organizations import services
+from organizations.filters import SubtreeFilter
 from organizations.models import District, Grid, Organization, Park, PartyMember
+from organizations.selectors import with_attendance
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, via_token
-
-
-class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
-    """`?kind=branch,general_branch`: several values, each checked against the choices."""
-
-
-class SubtreeFilter(django_filters.NumberFilter):
-    """`?within=ID`: the organization and everything below it (one indexed prefix query)."""
-
-    def __init__(self, *args, path_field: str, **kwargs):
-        self.path_field = path_field
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        root = access.visible(self.parent.request.user, Organization).filter(pk=value).first()
-        if root is None:
-            return qs.none()
-        return qs.filter(**{f"{self.path_field}__startswith": root.path})
-
+from parkparty.figures import rate
+from parkparty.filters import ChoiceInFilter
+from parkparty.relations import related_rows
 
 # --- parks, districts, grids -----------------------------------------------------------------------
 
@@ -219,7 +200,7 @@ class MemberSerializer(serializers.ModelSerializer):
         queryset=Organization.objects.all(), scope=access.organizations_in_charge, label=gettext_lazy("organization")
     )
     enterprise = ScopedRelatedField(
-        queryset=Enterprise.objects.all(),
+        queryset=related_rows(PartyMember, "enterprise"),
         scope=access.visible,
         required=False,
         allow_null=True,

@@ -1,7 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from parkparty import apps
 
-class OrganizationsConfig(AppConfig):
+
+class OrganizationsConfig(apps.FeatureConfig):
     name = "organizations"
     verbose_name = _("Parks and party organizations")
+    # District and grid names are the labels of grouped figures.
+    ledger_models = ("Park", "District", "Grid", "Organization", "PartyMember")

@@ -1,15 +1,13 @@
-"""Read queries for the pages: member counts, the organization tree, change history. Aggregates run in SQL."""
+"""Read queries for the pages: member counts and change history. Aggregates run in SQL."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 
-from enterprises.models import Coverage, active_on
-from organizations.models import Organization, Park, PartyMember
+from organizations.models import Park, PartyMember
 
 # Pages show the most recent changes; older ones stay in the admin's history view.
 HISTORY_LIMIT = 50
@@ -22,26 +20,6 @@ def member_count(parks: QuerySet[Park]) -> int:
         .exclude(status=PartyMember.Status.TRANSFERRED_OUT)
         .count()
     )
-
-
-def _count_per_organization(queryset: QuerySet) -> Subquery:
-    """A correlated COUNT per organization row; a JOIN of two relations would multiply the counts."""
-    counted = queryset.filter(organization=OuterRef("pk")).order_by().values("organization")
-    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
-
-
-def organization_tree_rows(organizations: QuerySet[Organization], on: date) -> QuerySet[Organization]:
-    """The organizations in tree order (by materialized path), in one query, each annotated with
-    `covered_enterprises` (enterprises in the park it covers on the date) and `member_count`
-    (members on its own roster, not transferred out)."""
-    coverages = Coverage.objects.filter(active_on(on), enterprise__entered_on__lte=on).filter(
-        Q(enterprise__left_on__isnull=True) | Q(enterprise__left_on__gt=on)
-    )
-    members = PartyMember.objects.exclude(status=PartyMember.Status.TRANSFERRED_OUT)
-    return organizations.annotate(
-        covered_enterprises=_count_per_organization(coverages),
-        member_count=_count_per_organization(members),
-    ).order_by("path")
 
 
 @dataclass(frozen=True)
@@ -78,3 +56,12 @@ def _changed_field_labels(record, previous) -> list[str]:
     model = record.instance_type
     delta = record.diff_against(previous)
     return [str(model._meta.get_field(name).verbose_name) for name in delta.changed_fields]
+
+
+def with_attendance(members: QuerySet) -> QuerySet:
+    """Annotate each member with the meetings they were listed at and those they attended: part of
+    the same query, so a roster of any length costs nothing more."""
+    return members.annotate(
+        meetings_listed=Count("attendance"),
+        meetings_present=Count("attendance", filter=Q(attendance__status="present")),
+    )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from enterprises.models import Coverage
-from enterprises.services import coverage_end
 from organizations.models import Organization, PartyMember
 
 
@@ -29,6 +28,15 @@ def organization_create(*, parent: Organization | None, **fields) -> Organizatio
     return Organization.objects.add_child(parent, instance=organization)
 
 
+# What else ends when an organization is dissolved, registered by the apps that keep it (enterprises:
+# its open coverages end the same day). Each step runs in the dissolving transaction.
+DISSOLUTION_STEPS: list[Callable[..., None]] = []
+
+
+def register_dissolution_step(step: Callable[..., None]) -> None:
+    DISSOLUTION_STEPS.append(step)
+
+
 @transaction.atomic
 def organization_dissolve(*, organization: Organization, on: date) -> Organization:
     """Dissolve an organization. Refused while it has active sub-organizations; its coverages end the same day."""
@@ -40,8 +48,8 @@ def organization_dissolve(*, organization: Organization, on: date) -> Organizati
     organization.dissolved_on = on
     organization.full_clean()
     organization.save(update_fields=["dissolved_on"])
-    for coverage in Coverage.objects.filter(organization=organization, ended_on__isnull=True):
-        coverage_end(coverage=coverage, on=on)
+    for step in DISSOLUTION_STEPS:
+        step(organization=organization, on=on)
     return organization
 
 

@@ -11,18 +11,28 @@ Every API view, page, export and admin screen asks this module; none filters by 
 
 Outside one's scope a row does not exist (the API answers 404); a write to a visible row outside one's
 write scope is refused (403).
+
+The rules above are written here once; which model follows which rule, each app says in its own
+`policies.py` (a `Policy` per model), registered from its AppConfig.ready(). `policies()` lists them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Manager, Model, Q, QuerySet
-from django.utils import timezone
 
 from parkparty.models import Grant, Role
+
+# The tenant and the tree every policy is expressed in, named as Django names AUTH_USER_MODEL: the
+# base refers to them without importing the app that defines them.
+PARK_MODEL = "organizations.Park"
+ORGANIZATION_MODEL = "organizations.Organization"
 
 
 @dataclass(frozen=True)
@@ -96,9 +106,7 @@ def _load_scope(user) -> Scope:
 
 
 def _instructor_of(user) -> dict | None:
-    from enterprises.models import Instructor
-
-    return Instructor.objects.filter(user=user).values("pk", "park_id").first()
+    return _instructors.of_user(user) if _instructors else None
 
 
 @dataclass(frozen=True)
@@ -115,95 +123,53 @@ class Policy:
     secretary_writes: bool = False
     # Instructors write these for the enterprises assigned to them (matters raised on a visit).
     instructor_writes: bool = False
+    # What a secretary of these subtrees (their materialized paths) reads, where it is more than the
+    # rows under `path`: joint meetings, co-hosted activities, the enterprises covered today.
+    subtree_reads: Callable[[list[str]], Q] | None = None
 
 
-def _policies() -> dict[type[Model], Policy]:
-    from activities.models import Activity, ActivityPhoto, AnnualPlan, Designation, PlanTarget, Venue, VenueBooking
-    from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
-    from meetings.models import Attachment, ChairTerm, JointBody, Matter, Meeting, MeetingRule
-    from organizations.models import (
-        Application,
-        ApplicationStep,
-        Criterion,
-        District,
-        DuesCollection,
-        Grid,
-        Honor,
-        Organization,
-        Park,
-        PartyMember,
-        Rating,
-        RatingEvidence,
-        ScoringSheet,
-        StarLevel,
-        Subsidy,
-        SubsidyRule,
-    )
-    from reports.models import CoverageSnapshot, Report
+@dataclass(frozen=True)
+class Instructors:
+    """Who is an instructor and which enterprises they are assigned today: the enterprises app knows."""
 
-    return {
-        Park: Policy(park="pk", home_park_reads=True),
-        District: Policy(park="park", home_park_reads=True),
-        Grid: Policy(park="park", home_park_reads=True),
-        Organization: Policy(park="park", path="path"),
-        PartyMember: Policy(park="organization__park", path="organization__path", secretary_writes=True),
-        # A secretary sees the enterprises their subtree covers today; see _subtree_q.
-        Enterprise: Policy(park="park", path="coverages__organization__path", enterprise="pk"),
-        Coverage: Policy(park="enterprise__park", path="organization__path", enterprise="enterprise"),
-        Instructor: Policy(park="park"),
-        InstructorAssignment: Policy(park="enterprise__park", enterprise="enterprise"),
-        # A secretary logs their subtree's meetings; joint meetings they read when their organization
-        # is a member of the joint body (see _subtree_q), and park admins write those.
-        Meeting: Policy(park="park", path="host__path", secretary_writes=True),
-        Attachment: Policy(park="meeting__park", path="meeting__host__path", secretary_writes=True),
-        Matter: Policy(
-            park="park",
-            path="organization__path",
-            enterprise="enterprise",
-            secretary_writes=True,
-            instructor_writes=True,
-        ),
-        MeetingRule: Policy(park="park", home_park_reads=True),
-        JointBody: Policy(park="park", home_park_reads=True),
-        ChairTerm: Policy(park="joint_body__park", home_park_reads=True),
-        Venue: Policy(park="park", home_park_reads=True),
-        # The rating and subsidy rules of a park are public to those who work in it; ratings, subsidies
-        # and dues a secretary reads for their subtree only, and only park admins write them.
-        StarLevel: Policy(park="park", home_park_reads=True),
-        ScoringSheet: Policy(park="park", home_park_reads=True),
-        Criterion: Policy(park="sheet__park", home_park_reads=True),
-        Rating: Policy(park="park", path="organization__path"),
-        RatingEvidence: Policy(park="item__rating__park", path="item__rating__organization__path"),
-        Honor: Policy(park="park", home_park_reads=True),
-        SubsidyRule: Policy(park="park", home_park_reads=True),
-        Subsidy: Policy(park="park", path="organization__path"),
-        DuesCollection: Policy(park="park", path="organization__path"),
-        # A secretary records their subtree's activities (co-hosts read them: see _subtree_q), books
-        # venues for it and tracks its applicants; park admins award designations and set plans.
-        Activity: Policy(park="park", path="organization__path", secretary_writes=True),
-        ActivityPhoto: Policy(park="activity__park", path="activity__organization__path", secretary_writes=True),
-        VenueBooking: Policy(
-            park="venue__park", path="organization__path", home_park_reads=True, secretary_writes=True
-        ),
-        Designation: Policy(park="park", path="organization__path"),
-        AnnualPlan: Policy(park="park", home_park_reads=True),
-        PlanTarget: Policy(park="plan__park", home_park_reads=True),
-        Application: Policy(park="park", path="organization__path", secretary_writes=True),
-        ApplicationStep: Policy(park="application__park", path="application__organization__path"),
-        # Park-wide figures: park admins and viewers read them (API tokens too); park admins ask for them.
-        Report: Policy(park="park"),
-        CoverageSnapshot: Policy(park="park"),
-    }
+    of_user: Callable[[object], dict | None]  # {"pk", "park_id"} of the user's instructor record
+    assigned_enterprises: Callable[[int], QuerySet]  # ids of the enterprises assigned today
 
 
-_POLICIES: dict[type[Model], Policy] | None = None
+# Filled by each app's AppConfig.ready() from its policies.py; `policies()` lists them all.
+_POLICIES: dict[type[Model], Policy] = {}
+_instructors: Instructors | None = None
+
+
+def register_policies(policies: dict[type[Model], Policy]) -> None:
+    for model, policy in policies.items():
+        if _POLICIES.get(model, policy) != policy:
+            raise ImproperlyConfigured(f"Two access policies for {model._meta.label}.")
+        _POLICIES[model] = policy
+
+
+def register_instructors(instructors: Instructors) -> None:
+    global _instructors
+    _instructors = instructors
+
+
+def policies() -> dict[type[Model], Policy]:
+    """Every registered policy, by model: what the permission matrix and the docs walk."""
+    return dict(_POLICIES)
 
 
 def policy_for(model: type[Model]) -> Policy:
-    global _POLICIES
-    if _POLICIES is None:
-        _POLICIES = _policies()
-    return _POLICIES[model]
+    try:
+        return _POLICIES[model]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"No access policy for {model._meta.label}: add it to its app's policies.py."
+        ) from None
+
+
+def any_prefix(lookup: str, paths: list[str]) -> Q:
+    """Rows whose materialized path at `lookup` lies in one of these subtrees."""
+    return reduce(or_, (Q(**{f"{lookup}__startswith": path}) for path in paths))
 
 
 def _as_queryset(model_or_queryset) -> QuerySet:
@@ -214,49 +180,19 @@ def _as_queryset(model_or_queryset) -> QuerySet:
     return model_or_queryset._default_manager.all()
 
 
-def _subtree_q(model: type[Model], policy: Policy, scope: Scope, *, for_write: bool = False) -> Q | None:
+def _subtree_q(policy: Policy, scope: Scope, *, for_write: bool = False) -> Q | None:
     if not (policy.path and scope.secretary_orgs):
         return None
-    from activities.models import Activity, ActivityPhoto
-    from enterprises.models import Coverage, Enterprise, active_on
-    from meetings.models import Attachment, Meeting
-
-    if model in (Meeting, Attachment) and not for_write:
-        # Joint meetings through a subquery: a joint body has many member organizations.
-        in_subtrees = reduce(or_, (Q(host__path__startswith=path) for _park, path in scope.secretary_orgs))
-        joined = reduce(
-            or_, (Q(joint_body__organizations__path__startswith=path) for _park, path in scope.secretary_orgs)
-        )
-        meetings = Meeting.objects.filter(in_subtrees | Q(pk__in=Meeting.objects.filter(joined).values("pk")))
-        return Q(pk__in=meetings.values("pk")) if model is Meeting else Q(meeting__in=meetings.values("pk"))
-
-    if model in (Activity, ActivityPhoto) and not for_write:
-        # Co-hosted activities (and their photos) through a subquery: an activity has many co-hosts.
-        in_subtrees = reduce(or_, (Q(organization__path__startswith=path) for _park, path in scope.secretary_orgs))
-        co_hosted = reduce(or_, (Q(co_hosts__path__startswith=path) for _park, path in scope.secretary_orgs))
-        activities = Activity.objects.filter(in_subtrees | Q(pk__in=Activity.objects.filter(co_hosted).values("pk")))
-        return Q(pk__in=activities.values("pk")) if model is Activity else Q(activity__in=activities.values("pk"))
-
-    if model is Enterprise:
-        # Through a subquery, not a join: a join on coverages would repeat enterprises.
-        today = timezone.localdate()
-        covered = Coverage.objects.filter(
-            active_on(today),
-            reduce(or_, (Q(organization__path__startswith=path) for _park, path in scope.secretary_orgs)),
-        ).values("enterprise_id")
-        return Q(pk__in=covered)
-    return reduce(or_, (Q(**{f"{policy.path}__startswith": path}) for _park, path in scope.secretary_orgs))
+    paths = [path for _park, path in scope.secretary_orgs]
+    if policy.subtree_reads and not for_write:
+        return policy.subtree_reads(paths)
+    return any_prefix(policy.path, paths)
 
 
 def _instructed_q(policy: Policy, scope: Scope) -> Q | None:
-    if not (policy.enterprise and scope.instructor_id):
+    if not (policy.enterprise and scope.instructor_id and _instructors):
         return None
-    from enterprises.models import InstructorAssignment, active_on
-
-    assigned = InstructorAssignment.objects.filter(
-        active_on(timezone.localdate()), instructor_id=scope.instructor_id
-    ).values("enterprise_id")
-    return Q(**{f"{policy.enterprise}__in": assigned})
+    return Q(**{f"{policy.enterprise}__in": _instructors.assigned_enterprises(scope.instructor_id)})
 
 
 def _filter(queryset: QuerySet, clauses: list[Q | None]) -> QuerySet:
@@ -278,7 +214,7 @@ def visible(user, model_or_queryset) -> QuerySet:
         clauses.append(Q(**{f"{policy.park}__in": scope.read_parks}))
     if policy.home_park_reads and scope.home_parks:
         clauses.append(Q(**{f"{policy.park}__in": scope.home_parks}))
-    clauses.append(_subtree_q(queryset.model, policy, scope))
+    clauses.append(_subtree_q(policy, scope))
     clauses.append(_instructed_q(policy, scope))
     return _filter(queryset, clauses)
 
@@ -294,7 +230,7 @@ def writable(user, model_or_queryset) -> QuerySet:
     if scope.admin_parks:
         clauses.append(Q(**{f"{policy.park}__in": scope.admin_parks}))
     if policy.secretary_writes:
-        clauses.append(_subtree_q(queryset.model, policy, scope, for_write=True))
+        clauses.append(_subtree_q(policy, scope, for_write=True))
     if policy.instructor_writes:
         clauses.append(_instructed_q(policy, scope))
     return _filter(queryset, clauses)
@@ -303,25 +239,21 @@ def writable(user, model_or_queryset) -> QuerySet:
 def organizations_in_charge(user, queryset: QuerySet | None = None) -> QuerySet:
     """Organizations the user works in: a park admin's parks, a secretary's subtrees. Where they may put
     members, host meetings and raise matters."""
-    from organizations.models import Organization
-
-    queryset = Organization.objects.all() if queryset is None else queryset
+    organization_model = apps.get_model(ORGANIZATION_MODEL)
+    queryset = organization_model.objects.all() if queryset is None else queryset
     scope = scope_of(user)
     if scope.everything:
         return queryset
     clauses = [Q(park__in=scope.admin_parks)] if scope.admin_parks else []
-    clauses.append(_subtree_q(Organization, policy_for(Organization), scope))
+    clauses.append(_subtree_q(policy_for(organization_model), scope))
     return _filter(queryset, clauses)
 
 
 def statistics_parks(user) -> QuerySet:
     """Parks whose park-wide statistics the user may read: those they administer or view."""
-    from organizations.models import Park
-
+    parks = apps.get_model(PARK_MODEL).objects.all()
     scope = scope_of(user)
-    if scope.everything:
-        return Park.objects.all()
-    return Park.objects.filter(pk__in=scope.read_parks)
+    return parks if scope.everything else parks.filter(pk__in=scope.read_parks)
 
 
 def reads_statistics(user) -> bool:
@@ -334,9 +266,7 @@ def statistics_park_ids(user) -> list[int]:
     """Ids of `statistics_parks`, read from the scope without a query (but for superusers)."""
     scope = scope_of(user)
     if scope.everything:
-        from organizations.models import Park
-
-        return list(Park.objects.values_list("pk", flat=True))
+        return list(apps.get_model(PARK_MODEL).objects.values_list("pk", flat=True))
     return sorted(scope.read_parks)
 
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from parkparty import access
 from parkparty.models import Grant
@@ -85,3 +86,16 @@ class GrantAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+class HistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    """A scoped screen with the row's history; its "revert" page saves only for those who may change the
+    row (ScopedAdmin.history_form_view)."""
+
+
+class ReadOnlyAdmin(HistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,12 +1,31 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
 
 class ParkpartyConfig(AppConfig):
+    # This module defines FeatureConfig too: say which of the two is this app's.
+    default = True
     name = "parkparty"
     verbose_name = _("Access")
 
-    def ready(self) -> None:
-        from parkparty.ledger_cache import connect_ledger_models
 
-        connect_ledger_models()
+class FeatureConfig(AppConfig):
+    """A feature app. On start-up it hands the base what only it knows: the access policy of each of
+    its models (`<app>.policies.POLICIES`) and which of its models the cached ledger figures read.
+    Its API routes the root API URLconf finds in `<app>.api_urls` (see parkparty.api_urls).
+
+    Apps subclass it as `apps.FeatureConfig` (`from parkparty import apps`): a class imported by name
+    into their apps.py would count as a second app config there."""
+
+    # Models whose every write changes a cached figure (parkparty.ledger_cache).
+    ledger_models: tuple[str, ...] = ()
+
+    def ready(self) -> None:
+        from parkparty import access, ledger_cache
+
+        if module_has_submodule(self.module, "policies"):
+            access.register_policies(import_module(f"{self.name}.policies").POLICIES)
+        ledger_cache.watch(*(self.get_model(name) for name in self.ledger_models))

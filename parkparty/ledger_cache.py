@@ -1,7 +1,7 @@
 """Figures computed from the ledger, cached until the ledger changes.
 
 Every committed write to a model the figures read bumps `LedgerVersion` (post_save/post_delete
-receivers below; bulk loads call `bump_ledger_version()` themselves, as bulk_create sends no signals).
+receivers connected by `watch`; bulk loads call `bump_ledger_version()` themselves, as bulk_create sends no signals).
 Readers take the version first and compute after, so a figure can be stored under an old version
 but never served for a newer one.
 """
@@ -49,12 +49,10 @@ def _on_ledger_write(sender, **kwargs) -> None:
     bump_ledger_version()
 
 
-def connect_ledger_models() -> None:
-    """Called from ParkpartyConfig.ready(): every model the cached figures read."""
-    from enterprises.models import Coverage, Enterprise, InstructorAssignment
-    from organizations.models import District, Grid, Organization, Park, PartyMember
-
-    # District and grid names are the labels of grouped figures.
-    for model in (Park, District, Grid, Organization, PartyMember, Enterprise, Coverage, InstructorAssignment):
-        post_save.connect(_on_ledger_write, sender=model, dispatch_uid=f"ledger-version-{model.__name__}-save")
-        post_delete.connect(_on_ledger_write, sender=model, dispatch_uid=f"ledger-version-{model.__name__}-delete")
+def watch(*models) -> None:
+    """Every write to these models changes a cached figure: called by each app's AppConfig.ready()
+    (parkparty.apps.FeatureConfig.ledger_models) for the models the figures read."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(_on_ledger_write, sender=model, dispatch_uid=f"ledger-version-{label}-save")
+        post_delete.connect(_on_ledger_write, sender=model, dispatch_uid=f"ledger-version-{label}-delete")

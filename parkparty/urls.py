@@ -14,7 +14,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("pipeline/", include("organizations.pipeline.urls")),
     path("reports/", include("reports.urls")),
-    path("", include("organizations.urls")),
+    path("", include("dashboard.urls")),
 ]
 
 handler404 = "parkparty.errors.not_found"

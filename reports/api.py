@@ -24,10 +24,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from organizations.api import ChoiceInFilter
 from organizations.models import Park
 from parkparty import access
 from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet
+from parkparty.filters import ChoiceInFilter
 from reports import services
 from reports.models import Report, ReportKind
 from reports.views import XLSX, workbook_response

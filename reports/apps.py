@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from parkparty import apps
 
-class ReportsConfig(AppConfig):
+
+class ReportsConfig(apps.FeatureConfig):
     name = "reports"
     verbose_name = _("Reports")

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from activities.models import Activity, ActivityKind, Designation
 from activities.selectors import designation_counts, held_activities
 from enterprises.models import Coverage, active_on
-from enterprises.selectors import coverage_summary, enterprises_in_park_on, rate, with_coverage_on
+from enterprises.selectors import coverage_summary, enterprises_in_park_on, with_coverage_on
 from meetings.models import ChairTerm, JointBody, Matter, MeetingKind
 from meetings.selectors import (
     add_months,
@@ -36,6 +36,7 @@ from organizations.pipeline.selectors import member_stats
 from organizations.ratings.selectors import latest_confirmed, rated_organizations, rating_stats
 from organizations.subsidies.selectors import standing, subsidy_stats
 from parkparty.dates import local_datetime
+from parkparty.figures import rate
 
 from . import alerts as alert_checks
 from .models import ReportKind

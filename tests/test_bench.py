@@ -6,12 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from devtools.bench import county, queries
+from devtools.bench import reports as report_run
+from devtools.bench.spec import CountySpec
 from enterprises.models import Coverage, Enterprise
 from enterprises.selectors import coverage_summary
 from organizations.models import Organization, Park
-from parkparty.bench import county, queries
-from parkparty.bench import reports as report_run
-from parkparty.bench.spec import CountySpec
 from reports.models import Report
 from tests import factories as f
 

@@ -12,11 +12,11 @@ from django.db.models import Count, F
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from devtools.demo import dehua
 from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
 from enterprises.selectors import enterprises_needing_own_branch
 from enterprises.services import coverage_errors
 from organizations.models import District, Grid, Organization, Park, PartyMember
-from parkparty.demo import dehua
 from parkparty.models import Grant
 from parkparty.validators import validate_credit_code, validate_id_number
 

@@ -15,12 +15,12 @@ from rest_framework.test import APIClient
 
 from activities.models import Activity, ActivityKind, Designation, Venue, VenueBooking
 from activities.services import hosts_members
+from devtools.demo import activities as demo_activities
+from devtools.demo import kaihua, quanzhou
 from enterprises.models import Coverage
 from organizations.models import STAGES, Application, Park, PartyMember, Stage
 from organizations.pipeline.selectors import due_soon
 from organizations.pipeline.services import DATE_FIELDS, INTRODUCERS_NEEDED, one_year_after
-from parkparty.demo import activities as demo_activities
-from parkparty.demo import kaihua, quanzhou
 
 pytestmark = pytest.mark.django_db
 

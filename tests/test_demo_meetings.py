@@ -14,6 +14,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from activities.models import Venue
+from devtools.demo import dehua
+from devtools.demo.meeting_plans import ALLIANCE_LEADS
 from meetings.models import (
     Attendance,
     ChairTerm,
@@ -29,8 +31,6 @@ from meetings.selectors import add_months, compliance_for_month, matter_stats, o
 from meetings.services import DEFAULT_RULES, chair_on, eligible_members
 from organizations.models import Organization, Park
 from parkparty.dates import local_datetime
-from parkparty.demo import dehua
-from parkparty.demo.meeting_plans import ALLIANCE_LEADS
 
 pytestmark = pytest.mark.django_db
 

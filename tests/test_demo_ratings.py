@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from devtools.demo import ratings as demo_ratings
 from organizations.models import (
     GOOD_OR_ABOVE,
     DuesCollection,
@@ -29,7 +30,6 @@ from organizations.models import (
 )
 from organizations.ratings.services import ItemLine, level_for, total_of
 from parkparty.dates import quarter_code
-from parkparty.demo import ratings as demo_ratings
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from django.test import TestCase
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from devtools.demo.reports import SNAPSHOT_MONTHS
 from enterprises.selectors import coverage_summary
 from meetings.selectors import add_months
 from organizations.models import Park
-from parkparty.demo.reports import SNAPSHOT_MONTHS
 from reports import periods
 from reports.models import CoverageSnapshot, Report, ReportKind
 from reports.services import SNAPSHOT_FIELDS

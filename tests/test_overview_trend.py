@@ -15,7 +15,7 @@ from django.utils import timezone
 from meetings.models import JointBody, Matter, RotationSeat
 from meetings.selectors import add_months
 from organizations.models import Application, Stage
-from organizations.views import ALERTS_SHOWN, TREND_MONTHS
+from dashboard.views import ALERTS_SHOWN, TREND_MONTHS
 from reports.alerts import KINDS
 from reports.models import CoverageSnapshot
 from tests import factories as f

@@ -3,8 +3,8 @@ every step goes through its time rules on the pipeline pages and the API."""
 
 from django.contrib import admin
 
-from activities.admin import HistoryAdmin
 from organizations.models import Application, ApplicationStep
+from parkparty.admin import HistoryAdmin
 
 
 class StepInline(admin.TabularInline):

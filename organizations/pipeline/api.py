@@ -18,12 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enterprises.models import Enterprise
-from organizations.api import ChoiceInFilter, SubtreeFilter
+from organizations.filters import SubtreeFilter
 from organizations.models import STAGES, Application, ApplicationStep, Organization, Park, PartyMember, Stage
 from organizations.pipeline import selectors, services
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.filters import ChoiceInFilter
+from parkparty.relations import related_rows
 
 # --- applications ----------------------------------------------------------------------------------
 
@@ -40,7 +41,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     )
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     enterprise = ScopedRelatedField(
-        queryset=Enterprise.objects.all(),
+        queryset=related_rows(Application, "enterprise"),
         scope=access.visible,
         required=False,
         allow_null=True,

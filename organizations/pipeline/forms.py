@@ -9,9 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.forms import IdChoices, apply_service_errors
-from enterprises.forms import DateInput, ParkForm
 from organizations.models import STAGES, Application, Stage
+from parkparty.forms import DateInput, IdChoices, ParkForm, apply_service_errors
 
 
 class BoardForm(ParkForm):

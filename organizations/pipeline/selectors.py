@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from enterprises.selectors import rate
 from organizations.models import Application, Organization, PartyMember, Stage
 from organizations.pipeline.services import eligible_on
+from parkparty.figures import rate
 
 DUE_WITHIN_DAYS = 30
 

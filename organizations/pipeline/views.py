@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from enterprises.models import Enterprise
 from organizations.models import STAGES, Application, Organization, Park, PartyMember, Stage
 from organizations.pipeline.forms import AdvanceForm, ApplicationForm, BoardForm, ExtendForm, WithdrawForm
 from organizations.pipeline.selectors import DUE_WITHIN_DAYS, due_soon
@@ -34,6 +33,7 @@ from organizations.pipeline.services import (
 )
 from organizations.revisions import revisions
 from parkparty import access
+from parkparty.relations import related_rows
 
 # The board's columns: the stages still on the way; full members are a count.
 COLUMNS = (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY)
@@ -270,7 +270,7 @@ def application_new(request):
     branches = access.organizations_in_charge(
         user, Organization.objects.filter(kind__in=Organization.BRANCH_KINDS, dissolved_on__isnull=True)
     ).order_by("park__name", "path")
-    enterprises = access.visible(user, Enterprise).order_by("name")
+    enterprises = access.visible(user, related_rows(Application, "enterprise")).order_by("name")
     form = ApplicationForm(
         request.POST or None,
         organizations=branches,

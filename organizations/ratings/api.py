@@ -19,8 +19,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enterprises.models import Enterprise
-from organizations.api import ChoiceInFilter, SubtreeFilter
+from organizations.filters import SubtreeFilter
 from organizations.models import (
     MAX_STARS,
     Classification,
@@ -38,7 +37,9 @@ from organizations.ratings import selectors, services
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
 from parkparty.dates import year_in_range
+from parkparty.filters import ChoiceInFilter
 from parkparty.history import CHANGE_REASON_LENGTH
+from parkparty.relations import related_rows
 
 YEAR_MESSAGE = gettext_lazy("Give a year between 2000 and five years from now.")
 
@@ -395,7 +396,7 @@ class HonorSerializer(serializers.ModelSerializer):
         queryset=Organization.objects.all(), required=False, allow_null=True, label=gettext_lazy("organization")
     )
     enterprise = ScopedRelatedField(
-        queryset=Enterprise.objects.all(), required=False, allow_null=True, label=gettext_lazy("enterprise")
+        queryset=related_rows(Honor, "enterprise"), required=False, allow_null=True, label=gettext_lazy("enterprise")
     )
 
     class Meta:

@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.forms import DateInput, ParkForm
 from organizations.models import Criterion, Honor, Organization, RatingItem
 from organizations.ratings.services import CENT, ItemLine
+from parkparty.forms import DateInput, ParkForm
 
 QUARTERS = [(1, _("first quarter")), (2, _("second quarter")), (3, _("third quarter")), (4, _("fourth quarter"))]
 

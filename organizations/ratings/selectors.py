@@ -3,16 +3,14 @@ star map, and the scores the portal suggests from what it knows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from enterprises.selectors import rate
-from meetings.models import Matter
-from meetings.selectors import add_months, compliance_for_month
-from organizations.models import GOOD_OR_ABOVE, MAX_STARS, Classification, Criterion, Organization, Rating, ScoringSheet
-from parkparty.dates import quarter_bounds
+from organizations.models import GOOD_OR_ABOVE, MAX_STARS, Classification, Organization, Rating, ScoringSheet
+from parkparty.figures import rate
 
 CENT = Decimal("0.01")
 
@@ -79,32 +77,15 @@ def rating_stats(*, park_ids: list[int], as_of: date) -> dict:
 # --- suggested scores ------------------------------------------------------------------------------
 
 
-def _meeting_compliance(organization: Organization, year: int, quarter: int):
-    """Share of the quarter's required meetings held (monthly rules for each month, quarterly ones once)."""
-    start, _end = quarter_bounds(year, quarter)
-    required = held = 0
-    only = Organization.objects.filter(pk=organization.pk)
-    for month in (start, add_months(start, 1), add_months(start, 2)):
-        for row in compliance_for_month(park_ids=[organization.park_id], month=month, organizations=only):
-            required += row.required
-            held += row.held
-    return rate(held, required)
+# Criterion source → the share (0…1, or None when nothing was due) an organization achieved in a
+# quarter. The apps that hold the records register them from their AppConfig.ready(): ratings sit
+# below meetings and activities in the import graph and ask them through this table.
+Suggester = Callable[[Organization, int, int], Decimal | None]
+SUGGESTERS: dict[str, Suggester] = {}
 
 
-def _matters_resolved(organization: Organization, year: int, quarter: int):
-    """Share of the matters raised by the organization's subtree in the quarter that are resolved."""
-    start, end = quarter_bounds(year, quarter)
-    row = Matter.objects.filter(
-        organization__path__startswith=organization.path, raised_on__gte=start, raised_on__lt=end
-    ).aggregate(raised=Count("pk"), resolved=Count("pk", filter=Q(status=Matter.Status.RESOLVED)))
-    return rate(row["resolved"], row["raised"])
-
-
-SUGGESTERS = {
-    Criterion.Source.MEETINGS: _meeting_compliance,
-    Criterion.Source.MATTERS: _matters_resolved,
-    # Criterion.Source.ACTIVITIES: activities are recorded from issue 5 on; until then, no suggestion.
-}
+def register_suggester(source: str, suggester: Suggester) -> None:
+    SUGGESTERS[source] = suggester
 
 
 def suggestions(*, organization: Organization, year: int, quarter: int, sheet: ScoringSheet) -> dict[int, Decimal]:

@@ -21,8 +21,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from meetings.api import MonthField
-from organizations.api import ChoiceInFilter, SubtreeFilter
+from organizations.filters import SubtreeFilter
 from organizations.models import (
     MAX_STARS,
     DuesCollection,
@@ -36,6 +35,7 @@ from organizations.models import (
 from organizations.subsidies import selectors, services
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.filters import ChoiceInFilter, MonthField
 from parkparty.history import CHANGE_REASON_LENGTH
 
 # --- rules -----------------------------------------------------------------------------------------

@@ -14,10 +14,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.forms import DateInput
 from organizations.models import Subsidy, SubsidyKind
 from organizations.ratings.forms import QUARTERS, OrganizationChoiceField, current_quarter
 from parkparty.dates import parse_period
+from parkparty.forms import DateInput
 
 
 class ServiceErrorsMixin:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "meetings",
     "activities",
     "reports",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from organizations import views
-
-urlpatterns = [
-    path("", views.overview, name="overview"),
-    path("organizations/", views.organization_tree, name="organization-tree"),
-    path("organizations/<int:pk>/", views.organization_detail, name="organization-detail"),
-]

@@ -1,0 +1,67 @@
+"""Form building blocks every app's pages use: the date picker, the park chooser, id checkboxes, and
+putting a service's refusal onto the form's fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; its value is always ISO, whatever the page's language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def park_choices(parks: list) -> list[tuple[int, str]]:
+    return [(park.pk, park.name) for park in parks]
+
+
+class ParkForm(forms.Form):
+    """Which of the user's parks a page shows. The parks come as a list the view has already read,
+    so rendering and validating the choice costs no query."""
+
+    park = forms.TypedChoiceField(coerce=int, required=False, label=_("Park"))
+
+    def __init__(self, *args, parks: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parks = {park.pk: park for park in parks}
+        self.fields["park"].choices = park_choices(parks)
+
+    def value(self, name: str, default):
+        """The cleaned value of a field, or the default when it was left out or is invalid."""
+        cleaned = getattr(self, "cleaned_data", {})
+        value = cleaned.get(name)
+        return default if value in (None, "") else value
+
+    def chosen_park(self) -> object | None:
+        """The park asked for, else the first one (None when the user has no park at all)."""
+        chosen = self.parks.get(self.value("park", None))
+        return chosen or next(iter(self.parks.values()), None)
+
+
+class IdChoices(forms.ModelMultipleChoiceField):
+    """Checkboxes of rows by id. An id past 64 bits is an invalid value: Django's `__in` query with it
+    overflows (SQLite) or is out of range (PostgreSQL), a 500."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+def apply_service_errors(form: forms.Form, error, renames: dict[str, str]) -> None:
+    """A service's refusal, each message on the field it concerns (the others above the form)."""
+    messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for name, texts in messages.items():
+        target = renames.get(name, name)
+        form.add_error(target if target in form.fields else None, texts)
