@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -33,8 +35,34 @@ class EnterpriseAdmin(ScopedAdmin, SimpleHistoryAdmin):
         services.enterprise_save(enterprise=obj)
 
 
+class CoverageAdminForm(forms.ModelForm):
+    """A new coverage is checked as coverage_start checks it: one that replaces the enterprise's open
+    coverage is a move (that coverage ends the same day), not an overlap."""
+
+    class Meta:
+        model = Coverage
+        fields = ["enterprise", "organization", "started_on", "ended_on"]
+
+    def _post_clean(self):
+        if self.instance.pk is not None:
+            return super()._post_clean()  # only the end date changes: the model's own checks
+        data = self.cleaned_data
+        self.instance = construct_instance(self, self.instance)
+        if not all(data.get(name) for name in ("enterprise", "organization", "started_on")):
+            return None
+        errors = services.coverage_start_errors(
+            enterprise=data["enterprise"], organization=data["organization"], on=data["started_on"]
+        )
+        for field, message in errors.items():
+            self.add_error(field if field in self.fields else None, message)
+        if data.get("ended_on") and data["ended_on"] <= data["started_on"]:
+            self.add_error("ended_on", _("The end must come after the start."))
+        return None
+
+
 @admin.register(Coverage)
 class CoverageAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    form = CoverageAdminForm
     list_display = ["enterprise", "organization", "started_on", "ended_on"]
     list_filter = ["enterprise__park", "organization__formation"]
     search_fields = ["enterprise__name", "organization__name"]
@@ -44,6 +72,19 @@ class CoverageAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Coverage is history: a saved link only gets its end date (moves go through coverage_start).
         return ["enterprise", "organization", "started_on"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = Coverage.objects.get(pk=obj.pk)
+            if stored.ended_on is None and obj.ended_on is not None:
+                services.coverage_end(coverage=stored, on=obj.ended_on)
+            else:
+                obj.save()  # a correction of the end date, checked by the model's clean above
+            return
+        coverage = services.coverage_start(enterprise=obj.enterprise, organization=obj.organization, on=obj.started_on)
+        if obj.ended_on is not None:
+            services.coverage_end(coverage=coverage, on=obj.ended_on)
+        obj.pk = coverage.pk  # the admin logs and links the row the service saved
 
 
 @admin.register(Instructor)

@@ -13,8 +13,9 @@ from enterprises.models import Coverage, Enterprise
 from organizations.models import Organization
 
 
-def coverage_errors(coverage: Coverage) -> dict[str, str]:
-    """Every reason this coverage cannot stand, keyed by field; empty when it is fine."""
+def coverage_errors(coverage: Coverage, *, replacing: Coverage | None = None) -> dict[str, str]:
+    """Every reason this coverage cannot stand, keyed by field; empty when it is fine. `replacing` is
+    the open coverage that ends the day this one starts (coverage_start), so it is no overlap."""
     errors: dict[str, str] = {}
     start, end = coverage.started_on, coverage.ended_on
     if start and end and end <= start:
@@ -35,7 +36,10 @@ def coverage_errors(coverage: Coverage) -> dict[str, str]:
     for limit, field in ((organization.dissolved_on, "organization"), (enterprise.left_on, "enterprise")):
         if limit is not None and "organization" not in errors and (end is None or end > limit):
             errors.setdefault(field, _("This coverage must end by %(day)s.") % {"day": limit.isoformat()})
-    if _overlapping(coverage).exists():
+    overlapping = _overlapping(coverage)
+    if replacing is not None:
+        overlapping = overlapping.exclude(pk=replacing.pk)
+    if overlapping.exists():
         errors["started_on"] = _("Another organization covers this enterprise during this period.")
     return errors
 
@@ -49,6 +53,16 @@ def _overlapping(coverage: Coverage):
     return others
 
 
+def coverage_start_errors(*, enterprise: Enterprise, organization: Organization, on: date) -> dict[str, str]:
+    """Why `organization` cannot start covering `enterprise` on `on` (the admin's form asks before saving)."""
+    current = enterprise.coverages.filter(ended_on__isnull=True).first()
+    if current and current.organization_id == organization.pk:
+        return {}
+    if current and on <= current.started_on:
+        return {"started_on": _("The current coverage started on or after this date.")}
+    return coverage_errors(Coverage(enterprise=enterprise, organization=organization, started_on=on), replacing=current)
+
+
 @transaction.atomic
 def coverage_start(*, enterprise: Enterprise, organization: Organization, on: date) -> Coverage:
     """Let `organization` cover `enterprise` from `on`, ending the coverage it replaces."""
@@ -57,9 +71,10 @@ def coverage_start(*, enterprise: Enterprise, organization: Organization, on: da
     current = enterprise.coverages.filter(ended_on__isnull=True).first()
     if current and current.organization_id == organization.pk:
         return current  # idempotent: asking twice changes nothing
+    errors = coverage_start_errors(enterprise=enterprise, organization=organization, on=on)
+    if errors:
+        raise ValidationError(errors)
     if current:
-        if on <= current.started_on:
-            raise ValidationError({"started_on": _("The current coverage started on or after this date.")})
         coverage_end(coverage=current, on=on)
     coverage = Coverage(enterprise=enterprise, organization=organization, started_on=on)
     coverage.full_clean()

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meetings.models import (
@@ -89,6 +90,10 @@ def _meeting_errors(meeting: Meeting, attendance: list[AttendanceLine]) -> dict[
         errors["scheduled_at"] = _("Give the time the meeting is planned for.")
     if meeting.host_id and meeting.host.kind not in HOSTING_KINDS:
         errors["host"] = _("Meetings are hosted by party organizations, not by this kind of unit.")
+    elif _dissolved_by_then(meeting):
+        errors["host"] = _("This organization was dissolved on %(day)s and holds no more meetings.") % {
+            "day": date_format(meeting.host.dissolved_on)
+        }
     eligible = set(eligible_members(meeting).values_list("pk", flat=True))
     for field in ("chair", "recorder"):
         person = getattr(meeting, field)
@@ -102,6 +107,14 @@ def _meeting_errors(meeting: Meeting, attendance: list[AttendanceLine]) -> dict[
     if len({line.member.pk for line in attendance}) != len(attendance):
         errors.setdefault("attendance", _("A member is listed twice."))
     return errors
+
+
+def _dissolved_by_then(meeting: Meeting) -> bool:
+    """A dissolved organization holds no more meetings: none on or after the day it was dissolved.
+    Its earlier minutes stay open to corrections."""
+    moment = meeting.held_at or meeting.scheduled_at
+    dissolved_on = meeting.host.dissolved_on
+    return dissolved_on is not None and moment is not None and timezone.localdate(moment) >= dissolved_on
 
 
 HOSTING_KINDS = (

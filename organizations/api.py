@@ -116,18 +116,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["park", "depth", "dissolved_on"]
 
-    def validate(self, attrs):
-        secretary = attrs.get("secretary")
-        if self.instance and secretary and not secretary.organization.path.startswith(self.instance.path):
-            raise serializers.ValidationError({"secretary": _("The secretary must be a member of this organization.")})
-        return attrs
-
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.full_clean(exclude=["path", "depth", "numchild"])  # the district must be in the park
-        instance.save()
-        return instance
+        return services.organization_update(organization=instance, **validated_data)
 
 
 class OrganizationCreateSerializer(OrganizationSerializer):

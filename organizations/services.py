@@ -28,6 +28,20 @@ def organization_create(*, parent: Organization | None, **fields) -> Organizatio
     return Organization.objects.add_child(parent, instance=organization)
 
 
+@transaction.atomic
+def organization_update(*, organization: Organization, **fields) -> Organization:
+    """Change an organization's name, kind, formation, district, founding date or secretary. Its place
+    in the tree and its park stay (moves and dissolution have their own services)."""
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    secretary = organization.secretary
+    if secretary is not None and not secretary.organization.path.startswith(organization.path):
+        raise ValidationError({"secretary": _("The secretary must be a member of this organization.")})
+    organization.full_clean(exclude=["path", "depth", "numchild"])  # the district must be in the park
+    organization.save()
+    return organization
+
+
 # What else ends when an organization is dissolved, registered by the apps that keep it (enterprises:
 # its open coverages end the same day). Each step runs in the dissolving transaction.
 DISSOLUTION_STEPS: list[Callable[..., None]] = []

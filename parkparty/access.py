@@ -158,6 +158,10 @@ def policies() -> dict[type[Model], Policy]:
     return dict(_POLICIES)
 
 
+def has_policy(model: type[Model]) -> bool:
+    return model in _POLICIES
+
+
 def policy_for(model: type[Model]) -> Policy:
     try:
         return _POLICIES[model]

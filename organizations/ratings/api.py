@@ -73,9 +73,7 @@ class StarLevelSerializer(serializers.ModelSerializer):
     def _save(self, level: StarLevel, validated_data: dict) -> StarLevel:
         for name, value in validated_data.items():
             setattr(level, name, value)
-        level.full_clean()
-        level.save()
-        return level
+        return services.star_level_save(level=level)
 
 
 class StarLevelViewSet(ScopedViewSet):

@@ -62,6 +62,20 @@ def star_levels_install_defaults(*, park: Park) -> int:
     return len(levels)
 
 
+@transaction.atomic
+def star_level_save(*, level: StarLevel) -> StarLevel:
+    """Add or change one of a park's thresholds. More stars need a higher minimum score, or a total
+    would earn fewer stars than a lower total does. Confirmed ratings keep the stars they were given."""
+    level.full_clean()
+    others = StarLevel.objects.select_for_update().filter(park_id=level.park_id).exclude(pk=level.pk)
+    for other in others:
+        if (other.stars < level.stars) != (other.min_score < level.min_score):
+            message = _("More stars need a higher minimum score: %(stars)s stars start at %(score)s.")
+            raise ValidationError({"min_score": message % {"stars": other.stars, "score": other.min_score}})
+    level.save()
+    return level
+
+
 def level_for(levels: list[StarLevel], total: Decimal, *, vetoed: bool) -> tuple[int, str]:
     """(stars, classification) a total earns: the highest level whose minimum it reaches. A veto, or a
     total below every level, gives the lowest level."""

@@ -1,0 +1,185 @@
+"""Rules that used to live in one path only now live in their service, so the page, the API and the
+admin answer alike: a dissolved host, an organization's update, star thresholds, the admin's coverage."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from enterprises.models import Coverage
+from meetings.models import Meeting
+from organizations.models import Organization, StarLevel
+from parkparty.dates import local_datetime
+from tests import factories as f
+
+API = "/api/v1"
+
+
+def _dissolve_ten_days_ago(organization) -> date:
+    dissolved_on = timezone.localdate() - timedelta(days=10)
+    Organization.objects.filter(pk=organization.pk).update(dissolved_on=dissolved_on)
+    return dissolved_on
+
+
+def _meeting_on(world, day: date, **fields) -> dict:
+    return {
+        "host": world.branch_b.pk,
+        "kind": "theme_day",
+        "held_at": local_datetime(day, 9).isoformat(),
+        "topic": "学习党章",
+        "minutes": "学习了党章第一章。",
+        **fields,
+    }
+
+
+def test_the_api_refuses_a_meeting_of_a_host_dissolved_ten_days_earlier(world, as_role):
+    _dissolve_ten_days_ago(world.branch_b)
+    before = Meeting.objects.count()
+
+    response = as_role("admin").post(
+        f"{API}/meetings/", _meeting_on(world, timezone.localdate() - timedelta(days=1)), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400, response.content
+    assert "dissolved" in response.json()["host"][0]
+    assert Meeting.objects.count() == before
+
+
+def test_the_refusal_names_the_day_in_the_portals_language(world, as_role):
+    _dissolve_ten_days_ago(world.branch_b)
+
+    response = as_role("admin").post(
+        f"{API}/meetings/", _meeting_on(world, timezone.localdate()), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert response.status_code == 400
+    assert "撤销" in response.json()["host"][0]
+
+
+def test_minutes_held_before_the_dissolution_are_still_taken(world, as_role):
+    dissolved_on = _dissolve_ten_days_ago(world.branch_b)
+
+    response = as_role("admin").post(f"{API}/meetings/", _meeting_on(world, dissolved_on - timedelta(days=1)))
+
+    assert response.status_code == 201, response.content
+
+
+def test_the_page_refuses_the_dissolved_host_too(world, client):
+    _dissolve_ten_days_ago(world.branch_b)
+    client.force_login(world.users["admin"])
+
+    response = client.get(reverse("meeting-log"), {"host": world.branch_b.pk})
+
+    assert response.status_code == 403
+
+
+def test_an_organizations_secretary_must_be_on_its_subtrees_roster(world, as_role):
+    outsider = world.member_b  # on branch_b's roster, not branch_a's
+
+    response = as_role("admin").patch(
+        f"{API}/organizations/{world.branch_a.pk}/", {"secretary": outsider.pk}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400
+    assert "secretary" in response.json()
+    world.branch_a.refresh_from_db()
+    assert world.branch_a.secretary_id != outsider.pk
+
+
+def test_an_organization_renamed_through_the_api_keeps_a_history_entry(world, as_role):
+    response = as_role("admin").patch(f"{API}/organizations/{world.branch_a.pk}/", {"name": "甲支部（新）"})
+
+    assert response.status_code == 200, response.content
+    assert world.branch_a.history.first().name == "甲支部（新）"
+
+
+def test_a_star_threshold_below_a_lower_levels_is_refused_naming_the_minimum_score(world, as_role):
+    four = world.park.star_levels.get(stars=4)
+    three = world.park.star_levels.get(stars=3)
+
+    response = as_role("admin").patch(
+        f"{API}/star-levels/{four.pk}/", {"min_score": str(three.min_score - 1)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400
+    assert "higher minimum score" in response.json()["min_score"][0]
+    four.refresh_from_db()
+    assert four.min_score > three.min_score
+
+
+def test_a_star_threshold_between_its_neighbours_is_taken(world, as_role):
+    four = world.park.star_levels.get(stars=4)
+    three = world.park.star_levels.get(stars=3)
+
+    response = as_role("admin").patch(f"{API}/star-levels/{four.pk}/", {"min_score": str(three.min_score + 1)})
+
+    assert response.status_code == 200, response.content
+    assert StarLevel.objects.get(pk=four.pk).min_score == three.min_score + 1
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", password="x"))
+    return client
+
+
+def test_a_coverage_added_in_the_admin_moves_the_enterprise_and_ends_the_open_coverage(world, superuser_client):
+    current = Coverage.objects.get(enterprise=world.enterprise_a, ended_on__isnull=True)
+    moved_on = current.started_on + timedelta(days=30)
+
+    response = superuser_client.post(
+        reverse("admin:enterprises_coverage_add"),
+        {"enterprise": world.enterprise_a.pk, "organization": world.branch_b.pk, "started_on": moved_on.isoformat()},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    current.refresh_from_db()
+    assert current.ended_on == moved_on
+    assert Coverage.objects.get(enterprise=world.enterprise_a, ended_on__isnull=True).organization == world.branch_b
+
+
+def test_the_admin_refuses_a_move_dated_before_the_open_coverage_began(world, superuser_client):
+    current = Coverage.objects.get(enterprise=world.enterprise_a, ended_on__isnull=True)
+
+    response = superuser_client.post(
+        reverse("admin:enterprises_coverage_add"),
+        {
+            "enterprise": world.enterprise_a.pk,
+            "organization": world.branch_b.pk,
+            "started_on": current.started_on.isoformat(),
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "started on or after this date" in response.content.decode()
+    assert Coverage.objects.filter(enterprise=world.enterprise_a).count() == 1
+
+
+def test_ending_a_coverage_in_the_admin_goes_through_the_service(world, superuser_client):
+    current = Coverage.objects.get(enterprise=world.enterprise_a, ended_on__isnull=True)
+    ended_on = current.started_on + timedelta(days=1)
+
+    response = superuser_client.post(
+        reverse("admin:enterprises_coverage_change", args=[current.pk]), {"ended_on": ended_on.isoformat()}
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    current.refresh_from_db()
+    assert current.ended_on == ended_on
+
+
+def test_a_new_sub_organization_of_a_dissolved_parent_is_refused(world, as_role):
+    parent = f.OrganizationFactory(park=world.park, parent=world.committee, name="旧支部")
+    _dissolve_ten_days_ago(parent)
+
+    response = as_role("admin").post(
+        f"{API}/organizations/",
+        {"park": world.park.pk, "parent": parent.pk, "name": "新小组", "kind": "group",
+         "formation": "standalone", "established_on": timezone.localdate().isoformat()},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert "parent" in response.json()
