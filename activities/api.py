@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -41,7 +40,7 @@ from organizations.models import Organization, Park, PartyMember
 from parkparty import access
 from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
 from parkparty.filters import ChoiceInFilter
-from parkparty.uploads import SUFFIXES
+from parkparty.uploads import SUFFIXES, private_file_response
 
 
 def park_fixed_once_created(serializer, fields) -> dict:
@@ -190,16 +189,7 @@ class ActivityPhotoFileView(APIView):
     def get(self, request, pk: int):
         readable = access.visible(request.user, Activity).values("pk")
         photo = get_object_or_404(ActivityPhoto.objects.filter(activity__in=readable), pk=pk)
-        try:
-            handle = photo.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            handle, content_type=photo.content_type, filename=photo.original_name or photo.file.name.rsplit("/", 1)[-1]
-        )
-        response["Cache-Control"] = "private, max-age=3600"
-        response["X-Content-Type-Options"] = "nosniff"  # the sniffed type is the only type
-        return response
+        return private_file_response(photo)
 
 
 # --- venues and bookings ---------------------------------------------------------------------------

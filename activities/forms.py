@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 from activities.models import Activity, ActivityKind, Designation
 from meetings.forms import DateTimeInputs, MonthField, MultipleFileField, MultipleFileInput, TimeInput
 from organizations.models import Organization, Park, PartyMember
-from parkparty.forms import DateInput, IdChoices, ParkForm, apply_service_errors, park_choices
+from parkparty.forms import DateInput, IdChoices, ParkForm, ServiceErrorsMixin, park_choices
 
 # Where the services name a field differently from the form.
 SERVICE_FIELDS = {"file": "photos", "organization": "co_hosts"}
@@ -36,13 +36,15 @@ class MemberChoices(IdChoices):
         return obj.name
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(ServiceErrorsMixin, forms.Form):
     """An activity of one host: what, when, where, who came (members by name, others as a count), photos.
 
     `co_hosts` are the park's other party organizations; `participants` lists `roster` (the hosts'
     members the user may see) as checkboxes, and accepts any member the user may see, so that one
     outside the hosts is refused by the service with its message rather than dropped in silence.
     """
+
+    service_fields = SERVICE_FIELDS
 
     kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
     title = forms.CharField(label=pgettext_lazy("activity", "Title"), max_length=150)
@@ -85,9 +87,6 @@ class ActivityForm(forms.Form):
 
     def chosen_co_host_ids(self) -> set[str]:
         return {str(value) for value in (self["co_hosts"].value() or [])}
-
-    def add_service_errors(self, error) -> None:
-        apply_service_errors(self, error, SERVICE_FIELDS)
 
 
 class ActivityFilterForm(forms.Form):
@@ -143,7 +142,7 @@ class VenueCalendarForm(ParkForm):
         self.fields["venue"].choices = [("", _("All venues")), *((venue.pk, venue.name) for venue in venues)]
 
 
-class BookingForm(forms.Form):
+class BookingForm(ServiceErrorsMixin, forms.Form):
     """A venue held for a date from one time to another, by one of the user's organizations."""
 
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=None)
@@ -164,9 +163,6 @@ class BookingForm(forms.Form):
         if starts_at and ends:
             cleaned["ends_at"] = starts_at.replace(hour=ends.hour, minute=ends.minute, second=0, microsecond=0)
         return cleaned
-
-    def add_service_errors(self, error) -> None:
-        apply_service_errors(self, error, {})
 
 
 # --- designations and plans ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from organizations.models import Organization, Park, PartyMember
 from organizations.revisions import revisions
 from parkparty import access
 from parkparty.dates import local_datetime
+from parkparty.uploads import private_file_response
 
 PAGE_SIZE = 50
 
@@ -233,16 +234,7 @@ def activity_photo(request, pk: int):
     too). The files live under MEDIA_ROOT, which no URL serves: this view is the only way to them."""
     photos = ActivityPhoto.objects.filter(activity__in=access.visible(request.user, Activity).values("pk"))
     photo = get_object_or_404(photos, pk=pk)
-    try:
-        handle = photo.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, content_type=photo.content_type, filename=photo.original_name or photo.file.name.rsplit("/", 1)[-1]
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"  # the sniffed type is the only type
-    return response
+    return private_file_response(photo)
 
 
 # --- the list --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from enterprises import services
 from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
 from parkparty.admin import ScopedAdmin
+from parkparty.forms import add_service_errors
 
 
 class CoverageInline(admin.TabularInline):
@@ -53,8 +54,7 @@ class CoverageAdminForm(forms.ModelForm):
         errors = services.coverage_start_errors(
             enterprise=data["enterprise"], organization=data["organization"], on=data["started_on"]
         )
-        for field, message in errors.items():
-            self.add_error(field if field in self.fields else None, message)
+        add_service_errors(self, errors)
         if data.get("ended_on") and data["ended_on"] <= data["started_on"]:
             self.add_error("ended_on", _("The end must come after the start."))
         return None

@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from meetings import services
 from meetings.models import ChairTerm, JointBody, Matter, Meeting, MeetingRule, RotationSeat
 from parkparty.admin import ScopedAdmin
+from parkparty.forms import add_service_errors
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -79,8 +80,7 @@ class ChairTermAdmin(ScopedAdmin):
 class MatterForm(forms.ModelForm):
     def _post_clean(self):
         super()._post_clean()  # builds self.instance from the cleaned data
-        for field, message in services.matter_errors(self.instance).items():
-            self.add_error(field if field in self.fields else None, message)
+        add_service_errors(self, services.matter_errors(self.instance))
 
 
 @admin.register(Matter)

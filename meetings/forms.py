@@ -21,7 +21,7 @@ from meetings.models import Attendance, Guest, Matter, MeetingKind
 from meetings.services import AttendanceLine, GuestLine
 from organizations.models import Park, PartyMember
 from parkparty.dates import parse_month
-from parkparty.forms import DateInput, ParkForm, park_choices
+from parkparty.forms import DateInput, ParkForm, ServiceErrorsMixin, park_choices
 
 # --- widgets and fields ----------------------------------------------------------------------------
 
@@ -97,7 +97,7 @@ class GuestRow:
     errors: list[str] = field(default_factory=list)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(ServiceErrorsMixin, forms.Form):
     """A held meeting: what was discussed, who came (every member listed with a status) and photos.
 
     `roster` is who the sheet lists when the form is new (the host's members); a posted sheet lists
@@ -106,6 +106,8 @@ class MeetingForm(forms.Form):
     `recorded` (editing) maps member ids to their recorded (status, reason); members of the host not
     on it may stay "not listed".
     """
+
+    service_fields = SERVICE_FIELDS
 
     BLANK_GUEST_ROWS = 2
 
@@ -241,13 +243,6 @@ class MeetingForm(forms.Form):
                 self.add_error(None, _("Give each guest's name."))
         return cleaned
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """A service's refusal, each message on the field it concerns (the others above the form)."""
-        messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-        for name, texts in messages.items():
-            target = SERVICE_FIELDS.get(name, name)
-            self.add_error(target if target in self.fields else None, texts)
-
     @property
     def decisions_open(self) -> bool:
         return bool(self["decisions"].value() or self.errors.get("decisions"))
@@ -326,7 +321,7 @@ class MatterFilterForm(forms.Form):
         return any(self.data.get(name) for name in ("park", "category", "source", "overdue"))
 
 
-class MatterStatusForm(forms.Form):
+class MatterStatusForm(ServiceErrorsMixin, forms.Form):
     """A matter's next status; the service refuses resolved or closed without a resolution and a day."""
 
     status = forms.ChoiceField(label=_("Status"), choices=Matter.Status.choices)
@@ -346,10 +341,8 @@ class MatterStatusForm(forms.Form):
         matter.resolved_on = self.cleaned_data["resolved_on"] if matter.status in Matter.DONE else None
         return matter
 
-    add_service_errors = MeetingForm.add_service_errors
 
-
-class MatterForm(forms.Form):
+class MatterForm(ServiceErrorsMixin, forms.Form):
     """Raising a matter. Admins pick freely in their parks; a secretary names their organization, an
     instructor one of their enterprises (the view passes which of the two is required)."""
 
@@ -409,5 +402,3 @@ class MatterForm(forms.Form):
             due_on=data["due_on"],
             raised_by=user,
         )
-
-    add_service_errors = MeetingForm.add_service_errors

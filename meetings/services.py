@@ -112,6 +112,8 @@ def _meeting_errors(meeting: Meeting, attendance: list[AttendanceLine]) -> dict[
 def _dissolved_by_then(meeting: Meeting) -> bool:
     """A dissolved organization holds no more meetings: none on or after the day it was dissolved.
     Its earlier minutes stay open to corrections."""
+    if meeting.host_id is None:
+        return False  # a joint meeting: its body has no dissolution date
     moment = meeting.held_at or meeting.scheduled_at
     dissolved_on = meeting.host.dissolved_on
     return dissolved_on is not None and moment is not None and timezone.localdate(moment) >= dissolved_on

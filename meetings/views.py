@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -60,6 +60,7 @@ from parkparty import access
 from parkparty.dates import local_datetime
 from parkparty.figures import rate
 from parkparty.relations import related_rows
+from parkparty.uploads import private_file_response
 
 # --- who may do what -------------------------------------------------------------------------------
 
@@ -309,18 +310,7 @@ def meeting_attachment(request, pk: int):
     """A meeting's photo or PDF, streamed to those who may see the meeting. The files live under
     MEDIA_ROOT, which no URL serves: this view is the only way to them."""
     attachment = get_object_or_404(access.visible(request.user, Attachment), pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        content_type=attachment.content_type,
-        filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"  # the sniffed type is the only type
-    return response
+    return private_file_response(attachment)
 
 
 # --- the calendar ----------------------------------------------------------------------------------

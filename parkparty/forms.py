@@ -4,6 +4,7 @@ putting a service's refusal onto the form's fields."""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,9 +60,25 @@ class IdChoices(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-def apply_service_errors(form: forms.Form, error, renames: dict[str, str]) -> None:
-    """A service's refusal, each message on the field it concerns (the others above the form)."""
-    messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+def add_service_errors(form: forms.Form, error: ValidationError | dict, renames: dict[str, str] | None = None) -> None:
+    """A service's refusal on the form: each message on the field it names (through `renames` where the
+    service's name differs from the form's), the others above the form. `error` is the ValidationError a
+    service raised, or the {field: message} its *_errors check returned."""
+    if isinstance(error, dict):
+        messages = error
+    else:
+        messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    renames = renames or {}
     for name, texts in messages.items():
         target = renames.get(name, name)
         form.add_error(target if target in form.fields else None, texts)
+
+
+class ServiceErrorsMixin:
+    """A form a view saves through a service: `form.add_service_errors(error)` when the service refuses."""
+
+    # Where the service names a field the form calls otherwise.
+    service_fields: dict[str, str] = {}
+
+    def add_service_errors(self, error: ValidationError | dict) -> None:
+        add_service_errors(self, error, self.service_fields)

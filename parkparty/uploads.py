@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from parkparty.history import user_or_none
@@ -66,3 +67,20 @@ def store_upload(document, upload: UploadedFile, actor=None):
     document.file.save(upload.name or "upload", upload, save=False)
     document.save()
     return document
+
+
+def private_file_response(document) -> FileResponse:
+    """Stream a stored upload (an UploadedDocument) to someone the caller has found may see it. The files
+    live under MEDIA_ROOT, which no URL serves: these responses are the only way to them."""
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        filename=document.original_name or document.file.name.rsplit("/", 1)[-1],
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"  # the sniffed type is the only type
+    return response

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.subsidies.forms import ServiceErrorsMixin
+from parkparty.forms import ServiceErrorsMixin
 from reports import periods
 from reports.models import Report, ReportKind
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import STAGES, Application, Stage
-from parkparty.forms import DateInput, IdChoices, ParkForm, apply_service_errors
+from parkparty.forms import DateInput, IdChoices, ParkForm, ServiceErrorsMixin
 
 
 class BoardForm(ParkForm):
@@ -31,13 +31,6 @@ class NameChoice(forms.ModelChoiceField):
 class NameChoices(IdChoices):
     def label_from_instance(self, obj) -> str:
         return obj.name
-
-
-class ServiceErrorsMixin:
-    renames: dict[str, str] = {}
-
-    def add_service_errors(self, error) -> None:
-        apply_service_errors(self, error, self.renames)
 
 
 class ApplicationForm(ServiceErrorsMixin, forms.Form):
@@ -85,7 +78,7 @@ class ExtendForm(ServiceErrorsMixin, forms.Form):
 
 
 class WithdrawForm(ServiceErrorsMixin, forms.Form):
-    renames = {"on": "withdrawn_on"}
+    service_fields = {"on": "withdrawn_on"}
 
     withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), max_length=300)

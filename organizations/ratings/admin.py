@@ -11,12 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from organizations.models import Criterion, Honor, Rating, RatingItem, ScoringSheet, StarLevel
 from organizations.ratings import selectors, services
 from parkparty.admin import ScopedAdmin
-
-
-def add_service_errors(form: forms.ModelForm, errors: dict[str, str]) -> None:
-    """Show a service's {field: message} on the form: on the field when the form has it, else on top."""
-    for field, message in errors.items():
-        form.add_error(field if field in form.fields else None, message)
+from parkparty.forms import add_service_errors
 
 
 @admin.register(StarLevel)

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Criterion, Honor, Organization, RatingItem
 from organizations.ratings.services import CENT, ItemLine
-from parkparty.forms import DateInput, ParkForm
+from parkparty.forms import DateInput, ParkForm, ServiceErrorsMixin
 
 QUARTERS = [(1, _("first quarter")), (2, _("second quarter")), (3, _("third quarter")), (4, _("fourth quarter"))]
 
@@ -63,11 +62,13 @@ class ItemRow:
     triggered: forms.BoundField | None
 
 
-class RatingForm(forms.Form):
+class RatingForm(ServiceErrorsMixin, forms.Form):
     """The inspection: a score per criterion (a veto item is a checkbox), a reason where the score is not
     the suggested one, the day of the inspection and notes. `stored` (editing) maps criterion ids to the
     rating's items: only the lines that change are sent to the service, so a stored score whose
     suggestion has moved since needs no new reason."""
+
+    service_fields = {"reason": "change_reason"}
 
     assessed_on = forms.DateField(label=_("Inspected on"), widget=DateInput)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -185,13 +186,6 @@ class RatingForm(forms.Form):
     def item_lines(self) -> list[ItemLine]:
         """The lines to save: all of them on a new rating, the changed ones on a stored rating."""
         return [line for line in map(self._line, self.criteria) if self._changed(line)]
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        fields = {"assessed_on": "assessed_on", "reason": "change_reason", "notes": "notes"}
-        for name, messages in error.message_dict.items():
-            target = fields.get(name)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
 
 
 class StarMapForm(ParkForm):

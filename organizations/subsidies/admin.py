@@ -9,9 +9,9 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from organizations.models import DuesCollection, Subsidy, SubsidyRate, SubsidyRule
-from organizations.ratings.admin import add_service_errors
 from organizations.subsidies import services
 from parkparty.admin import ScopedAdmin
+from parkparty.forms import add_service_errors
 
 
 class SubsidyRateInline(admin.TabularInline):

@@ -17,18 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Subsidy, SubsidyKind
 from organizations.ratings.forms import QUARTERS, OrganizationChoiceField, current_quarter
 from parkparty.dates import parse_period
-from parkparty.forms import DateInput
-
-
-class ServiceErrorsMixin:
-    # Where the services name a field the form does not have.
-    SERVICE_FIELDS: dict[str, str] = {}
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        for name, messages in error.message_dict.items():
-            target = self.SERVICE_FIELDS.get(name, name)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+from parkparty.forms import DateInput, ServiceErrorsMixin
 
 
 class LedgerFilterForm(forms.Form):
