@@ -35,6 +35,8 @@ class Venue(models.Model):
     shared = models.BooleanField(_("shared with other enterprises"), default=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["park", "name"]
         verbose_name = _("venue")
@@ -123,6 +125,8 @@ class ActivityPhoto(UploadedDocument):
 
     activity = models.ForeignKey(Activity, models.CASCADE, related_name="photos", verbose_name=_("activity"))
     file = models.FileField(_("file"), upload_to=photo_path)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["activity", "uploaded_at"]
@@ -249,6 +253,8 @@ class PlanTarget(models.Model):
     # Blank: the kind's name, in the reader's language.
     label = models.CharField(_("label"), max_length=100, blank=True)
     target = models.PositiveIntegerField(_("target"), validators=[MinValueValidator(1)])
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "pk"]

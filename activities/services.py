@@ -28,7 +28,7 @@ from activities.models import (
 from meetings.services import HOSTING_KINDS
 from organizations.models import Organization, PartyMember
 from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
-from parkparty.history import user_or_none
+from parkparty.history import sync_rows, user_or_none
 from parkparty.uploads import store_upload
 
 # --- venues ----------------------------------------------------------------------------------------
@@ -243,9 +243,9 @@ def plan_save(*, plan: AnnualPlan, targets: list[PlanTarget] | None = None) -> A
     plan.full_clean()
     plan.save()
     if targets is not None:
-        plan.targets.all().delete()
         for target in targets:
             target.plan = plan
-            target.full_clean()
-        PlanTarget.objects.bulk_create(targets)
+            # A kind the plan targets already is a change of that target (twice in the list is refused above).
+            target.full_clean(validate_unique=False, validate_constraints=False)
+        sync_rows(plan.targets.all(), targets, key=lambda t: (t.counts, t.kind), fields=["label", "target"])
     return plan

@@ -35,9 +35,9 @@ from activities.services import activity_save, booking_save, hosts_members, phot
 from meetings.selectors import add_months
 from meetings.services import HOSTING_KINDS
 from organizations.models import Organization, Park, PartyMember
-from organizations.revisions import revisions
 from parkparty import access
 from parkparty.dates import local_datetime
+from parkparty.history import revisions
 from parkparty.uploads import private_file_response
 
 PAGE_SIZE = 50

@@ -26,9 +26,10 @@ from enterprises.selectors import (
     organization_tree_rows,
 )
 from organizations.models import Organization, Park, PartyMember, Rating, Subsidy
-from organizations.selectors import change_history, member_count
+from organizations.selectors import member_count
 from parkparty import access
 from parkparty.forms import ParkForm
+from parkparty.history import revisions
 from reports.alerts import KINDS, Alert, park_alerts
 from reports.models import CoverageSnapshot
 
@@ -219,7 +220,7 @@ def organization_detail(request, pk: int):
         "coverage_history": coverages.order_by("-started_on", "enterprise__name", "pk"),
         "members": access.visible(user, PartyMember).filter(organization=organization).select_related("enterprise"),
         "show_personal": access.sees_personal_data(user, organization.park_id),
-        "history": change_history(organization.history.all()),
+        "history": revisions(organization.history.all()),
         # Newest first, one query each, however many quarters and records there are.
         "ratings": access.visible(user, Rating).filter(organization=organization).order_by("-year", "-quarter"),
         "subsidies": access.visible(user, Subsidy)

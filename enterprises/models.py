@@ -171,6 +171,8 @@ class Instructor(models.Model):
         verbose_name=_("login"),
     )
 
+    history = HistoricalRecords(excluded_fields=["phone"])
+
     class Meta:
         ordering = ["park", "name"]
         verbose_name = _("instructor")

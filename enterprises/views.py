@@ -15,8 +15,8 @@ from enterprises.forms import LedgerForm
 from enterprises.models import Coverage, Enterprise, InstructorAssignment
 from enterprises.selectors import with_current_coverage
 from organizations.models import District, Grid, Organization, Park, PartyMember
-from organizations.selectors import change_history
 from parkparty import access
+from parkparty.history import revisions
 
 PAGE_SIZE = 50
 
@@ -73,7 +73,7 @@ def enterprise_detail(request, pk: int):
         "members": members,
         "member_count": members.exclude(status=PartyMember.Status.TRANSFERRED_OUT).count(),
         "show_personal": access.sees_personal_data(user, enterprise.park_id),
-        "history": change_history(enterprise.history.all()),
+        "history": revisions(enterprise.history.all()),
     }
     return render(request, "enterprises/enterprise_detail.html", context)
 

@@ -50,6 +50,8 @@ class MeetingRule(models.Model):
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
     times = models.PositiveSmallIntegerField(_("at least"), default=1, validators=[MinValueValidator(1)])
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["park", "organization_kind", "kind"]
         verbose_name = _("meeting rule")
@@ -89,6 +91,8 @@ class JointBody(models.Model):
         "enterprises.Enterprise", blank=True, related_name="joint_bodies", verbose_name=_("member enterprises")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["park", "name"]
         verbose_name = _("joint body")
@@ -106,6 +110,8 @@ class RotationSeat(models.Model):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", models.PROTECT, related_name="rotation_seats", verbose_name=_("enterprise")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["joint_body", "position"]
@@ -128,6 +134,8 @@ class ChairTerm(models.Model):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", models.PROTECT, related_name="chair_terms", verbose_name=_("chair enterprise")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["joint_body", "starts_on"]
@@ -228,6 +236,8 @@ class Attendance(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PRESENT)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "member__name"]
         verbose_name = _("attendance")
@@ -251,6 +261,8 @@ class Guest(models.Model):
     )
     role = models.CharField(_("role"), max_length=100, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "pk"]
         verbose_name = _("guest")
@@ -270,6 +282,8 @@ class Attachment(UploadedDocument):
 
     meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="attachments", verbose_name=_("meeting"))
     file = models.FileField(_("file"), upload_to=attachment_path)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "uploaded_at"]

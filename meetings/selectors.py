@@ -15,10 +15,11 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Quer
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from meetings.models import Attendance, Matter, Meeting, MeetingRule, Period
-from organizations.models import Organization
+from meetings.models import Attendance, Guest, Matter, Meeting, MeetingRule, Period
+from organizations.models import Organization, PartyMember
 from parkparty.dates import add_months, local_datetime, quarter_bounds
 from parkparty.figures import rate
+from parkparty.history import Revision, Source, revisions
 
 MONTHS_IN = {Period.MONTH: 1, Period.QUARTER: 3, Period.HALF_YEAR: 6, Period.YEAR: 12}
 
@@ -263,3 +264,28 @@ def quarter_matters_resolved(organization: Organization, year: int, quarter: int
         organization__path__startswith=organization.path, raised_on__gte=start, raised_on__lt=end
     ).aggregate(raised=Count("pk"), resolved=Count("pk", filter=Q(status=Matter.Status.RESOLVED)))
     return rate(row["resolved"], row["raised"])
+
+
+# --- history ---------------------------------------------------------------------------------------
+
+
+def meeting_history(meeting: Meeting) -> list[Revision]:
+    """The minutes' changes with their reasons, and each attendance and guest row's before and after
+    (a member marked absent after confirmation shows as present → absent, with the reason). Four
+    queries, and one for the names of the members and enterprises a change names."""
+    members = dict(
+        PartyMember.objects.filter(
+            pk__in=Attendance.history.filter(meeting_id=meeting.pk).values("member_id")
+        ).values_list("pk", "name")
+    )
+    return revisions(
+        meeting.history.all(),
+        Source(
+            Attendance.history.filter(meeting_id=meeting.pk),
+            title=lambda record: members.get(record.member_id, ""),
+            fields=("status", "reason"),
+        ),
+        Source(
+            Guest.history.filter(meeting_id=meeting.pk), title=lambda record: record.name, fields=("role", "enterprise")
+        ),
+    )

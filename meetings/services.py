@@ -6,6 +6,7 @@ writes anything and runs in one transaction.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from meetings.models import (
     Attachment,
@@ -31,7 +33,7 @@ from meetings.models import (
 )
 from organizations.models import Organization, Park, PartyMember
 from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
-from parkparty.history import change_reason_errors
+from parkparty.history import change_reason_errors, sync_rows
 from parkparty.uploads import store_upload
 
 # --- who belongs to a meeting ----------------------------------------------------------------------
@@ -161,8 +163,12 @@ def meeting_save(
     if attendance is not None:
         _replace_attendance(meeting, attendance)
     if guests is not None:
-        meeting.guests.all().delete()
-        Guest.objects.bulk_create([Guest(meeting=meeting, **vars(line)) for line in guests])
+        sync_rows(
+            meeting.guests.all(),
+            [Guest(meeting=meeting, **vars(line)) for line in guests],
+            key=_guest_key(),
+            fields=["role", "enterprise_id"],
+        )
     return meeting
 
 
@@ -185,10 +191,21 @@ def _current_attendance(meeting: Meeting) -> list[AttendanceLine]:
 
 
 def _replace_attendance(meeting: Meeting, lines: list[AttendanceLine]) -> None:
-    meeting.attendance.all().delete()
-    Attendance.objects.bulk_create(
-        [Attendance(meeting=meeting, member=line.member, status=line.status, reason=line.reason) for line in lines]
-    )
+    """Row by row, so each member's status keeps its before and after in the history."""
+    wanted = [Attendance(meeting=meeting, member=line.member, status=line.status, reason=line.reason) for line in lines]
+    sync_rows(meeting.attendance.all(), wanted, key=lambda row: row.member_id, fields=["status", "reason"])
+
+
+def _guest_key():
+    """Guests are matched by name (the second of two namesakes with the second), stored rows and new
+    ones counted apart: a changed role or firm is a change of that guest, not a new guest."""
+    seen: Counter = Counter()
+
+    def key(guest: Guest) -> tuple[str, int]:
+        seen[guest.pk is None, guest.name] += 1
+        return guest.name, seen[guest.pk is None, guest.name]
+
+    return key
 
 
 @transaction.atomic
@@ -243,7 +260,7 @@ def rules_install_defaults(*, park: Park) -> int:
         for kind, org_kind, period, times in DEFAULT_RULES
         if (kind, org_kind) not in existing
     ]
-    MeetingRule.objects.bulk_create(rules)
+    bulk_create_with_history(rules, MeetingRule)
     return len(rules)
 
 

@@ -41,6 +41,7 @@ from meetings.selectors import (
     attendance_rate,
     compliance,
     compliance_for_month,
+    meeting_history,
     overdue,
     window_containing,
 )
@@ -55,7 +56,6 @@ from meetings.services import (
     meeting_save,
 )
 from organizations.models import Organization, Park, PartyMember
-from organizations.selectors import change_history
 from parkparty import access
 from parkparty.dates import local_datetime
 from parkparty.figures import rate
@@ -272,22 +272,6 @@ def meeting_detail(request, pk: int):
         "can_raise": access.may_write_any(user, Matter),
     }
     return render(request, "meetings/meeting_detail.html", context)
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One change of the meeting as the page shows it: who, when, which fields, and why."""
-
-    change: object
-    reason: str
-
-
-def meeting_history(meeting: Meeting) -> list[Revision]:
-    """The latest changes with their reasons (confirming, changing confirmed minutes): two queries."""
-    records = meeting.history.all()
-    changes = change_history(records)
-    reasons = records.order_by("-history_date", "-history_id").values_list("history_change_reason", flat=True)
-    return [Revision(change, reason or "") for change, reason in zip(changes, reasons[: len(changes)], strict=True)]
 
 
 @login_required

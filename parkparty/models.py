@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -32,6 +33,8 @@ class Grant(models.Model):
         related_name="grants",
         verbose_name=_("organization"),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["user", "role"]

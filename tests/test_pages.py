@@ -248,12 +248,14 @@ def test_the_enterprise_page_shows_its_coverage_instructors_and_members(world, l
 
 def test_the_enterprise_page_tells_who_changed_which_field(world, login):
     enterprise = world.enterprise_a
+    before = enterprise.employees
     enterprise.employees = 120
     enterprise.save()
     response = login("admin").get(reverse("enterprise-detail", args=[enterprise.pk]))
     latest = response.context["history"][0]
     assert latest.kind == "~"
-    assert latest.fields == [str(Enterprise._meta.get_field("employees").verbose_name)]
+    label = str(Enterprise._meta.get_field("employees").verbose_name)
+    assert [(d.field, d.before, d.after) for d in latest.deltas] == [(label, str(before), "120")]
 
 
 def test_an_instructor_opens_only_their_assigned_enterprise(world, login):

@@ -46,6 +46,8 @@ class StarLevel(models.Model):
     )
     classification = models.CharField(_("classification"), max_length=20, choices=Classification.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["park", "-stars"]
         verbose_name = _("star level")
@@ -220,6 +222,8 @@ class RatingEvidence(UploadedDocument):
 
     item = models.ForeignKey(RatingItem, models.CASCADE, related_name="evidence", verbose_name=_("rating item"))
     file = models.FileField(_("file"), upload_to=evidence_path)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["item", "uploaded_at"]

@@ -22,6 +22,8 @@ class Park(models.Model):
     name = models.CharField(_("name"), max_length=100)
     region = models.CharField(_("region"), max_length=100, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("park")
@@ -36,6 +38,8 @@ class District(models.Model):
 
     park = models.ForeignKey(Park, models.PROTECT, related_name="districts", verbose_name=_("park"))
     name = models.CharField(_("name"), max_length=100)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["park", "name"]
@@ -64,6 +68,8 @@ class Grid(models.Model):
         related_name="led_grids",
         verbose_name=_("leading organization"),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["park", "name"]

@@ -81,6 +81,8 @@ class SubsidyRate(models.Model):
     )
     amount = models.DecimalField(_("amount per quarter"), **MONEY, validators=[MinValueValidator(Decimal(0))])
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["rule", "-stars"]
         verbose_name = _("allowance rate")

@@ -31,8 +31,8 @@ from organizations.pipeline.services import (
     eligible_on,
     probation_extend,
 )
-from organizations.revisions import revisions
 from parkparty import access
+from parkparty.history import revisions
 from parkparty.relations import related_rows
 
 # The board's columns: the stages still on the way; full members are a count.

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from organizations.models import (
     Classification,
@@ -58,7 +59,7 @@ def star_levels_install_defaults(*, park: Park) -> int:
         for stars, score, classification in DEFAULT_STAR_LEVELS
         if stars not in existing
     ]
-    StarLevel.objects.bulk_create(levels)
+    bulk_create_with_history(levels, StarLevel)
     return len(levels)
 
 

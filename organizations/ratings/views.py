@@ -26,8 +26,8 @@ from organizations.models import MAX_STARS, Classification, Honor, Organization,
 from organizations.ratings import selectors
 from organizations.ratings.forms import HonorFilterForm, RatingForm, RatingTargetForm, StarMapForm, current_quarter
 from organizations.ratings.services import assessed_on_default, rating_confirm, rating_save
-from organizations.revisions import revisions
 from parkparty import access
+from parkparty.history import Source, revisions
 
 PAGE_SIZE = 50
 
@@ -183,7 +183,7 @@ def rating_detail(request, pk: int):
         "items": items,
         "star_range": range(1, MAX_STARS + 1),
         "history": revisions(rating.history.all()),
-        "item_history": revisions(item_records, title=lambda record: titles.get(record.id, "")),
+        "item_history": revisions(Source(item_records, title=lambda record: titles.get(record.id, ""))),
         "can_edit": access.administers(user, rating.park_id),
         "can_confirm": rating.status == Rating.Status.DRAFT and access.administers(user, rating.park_id),
         "subsidies": access.visible(user, rating.subsidies.all()),

@@ -28,7 +28,7 @@ from organizations.models import (
 )
 from organizations.subsidies import selectors
 from parkparty.dates import parse_period, quarter_bounds, quarter_code, year_in_range
-from parkparty.history import change_reason_errors, user_or_none
+from parkparty.history import change_reason_errors, sync_rows, user_or_none
 
 MAX_AMOUNT = Decimal("9999999999.99")
 
@@ -81,8 +81,8 @@ def rule_save(*, rule: SubsidyRule, rates: dict[int, Decimal] | None = None) -> 
     rule.full_clean()
     rule.save()
     if rates is not None:
-        rule.rates.all().delete()
-        SubsidyRate.objects.bulk_create(SubsidyRate(rule=rule, stars=s, amount=a) for s, a in sorted(rates.items()))
+        wanted = [SubsidyRate(rule=rule, stars=stars, amount=amount) for stars, amount in sorted(rates.items())]
+        sync_rows(rule.rates.all(), wanted, key=lambda rate: rate.stars, fields=["amount"])
     return rule
 
 

@@ -29,7 +29,6 @@ from openpyxl.cell import WriteOnlyCell
 
 from organizations.models import Organization, Park, Subsidy
 from organizations.ratings.views import rateable
-from organizations.revisions import revisions
 from organizations.subsidies import services
 from organizations.subsidies.forms import (
     AllowanceRunForm,
@@ -42,6 +41,7 @@ from organizations.subsidies.forms import (
 )
 from parkparty import access
 from parkparty.exports import text_cell
+from parkparty.history import revisions
 
 PAGE_SIZE = 50
 ZERO = Decimal("0.00")
