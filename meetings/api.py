@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -184,10 +183,7 @@ class MeetingViewSet(ScopedViewSet):
     @extend_schema(request=None, responses=MeetingSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        meeting = self.get_object()
-        if not access.administers(request.user, meeting.park_id):
-            raise PermissionDenied(_("Only a park admin confirms minutes."))
-        services.meeting_confirm(meeting=meeting)
+        services.meeting_confirm(meeting=self.get_object(), actor=request.user)
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request={"multipart/form-data": UploadSerializer}, responses={201: AttachmentSerializer})
@@ -296,11 +292,9 @@ class JointBodyViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
         body = self.get_object()
-        if not access.administers(request.user, body.park_id):
-            raise PermissionDenied(_("Only a park admin sets the rotating chairs."))
         params = YearSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        services.chair_schedule_generate(joint_body=body, year=params.validated_data["year"])
+        services.chair_schedule_generate(joint_body=body, year=params.validated_data["year"], actor=request.user)
         return Response(self.get_serializer(self.get_object()).data)
 
 

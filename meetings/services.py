@@ -32,6 +32,7 @@ from meetings.models import (
     Period,
 )
 from organizations.models import Organization, Park, PartyMember
+from parkparty import access
 from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
 from parkparty.history import change_reason_errors, sync_rows
 from parkparty.uploads import store_upload
@@ -209,8 +210,9 @@ def _guest_key():
 
 
 @transaction.atomic
-def meeting_confirm(*, meeting: Meeting) -> Meeting:
+def meeting_confirm(*, meeting: Meeting, actor) -> Meeting:
     """A park admin confirms held minutes; from then on they are locked."""
+    access.require_admin(actor, meeting.park_id, _("Only a park admin confirms minutes."))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError({"status": _("Only held meetings can be confirmed.")})
@@ -276,9 +278,10 @@ def _term_starts(joint_body: JointBody, year: int) -> list[date]:
 
 
 @transaction.atomic
-def chair_schedule_generate(*, joint_body: JointBody, year: int) -> list[ChairTerm]:
+def chair_schedule_generate(*, joint_body: JointBody, year: int, actor) -> list[ChairTerm]:
     """The year's rotating chairs: the rotation list in order, carrying on from the last chair before
     the year. Idempotent: terms already in the year are kept, and asking twice changes nothing."""
+    access.require_admin(actor, joint_body.park_id, _("Only a park admin sets the rotating chairs."))
     seats = list(joint_body.seats.select_related("enterprise"))
     if not seats:
         raise ValidationError({"seats": _("The joint body has no rotation list.")})

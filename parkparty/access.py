@@ -24,8 +24,9 @@ from functools import reduce
 from operator import or_
 
 from django.apps import apps
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Manager, Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from parkparty.models import Grant, Role
 
@@ -278,6 +279,14 @@ def administers(user, park_id: int) -> bool:
     """Park admin of this park: confirms minutes, approves, runs the park's schedules."""
     scope = scope_of(user)
     return scope.everything or park_id in scope.admin_parks
+
+
+def require_admin(actor, park_id: int, message: str = "") -> None:
+    """Refuse (403) a write that only a park admin of this park makes. Services call it with their
+    `actor`; `actor=None` is the portal itself (the demo loader, a scheduled task), which acts for
+    every park. Pages that show such a form call it too, before showing it."""
+    if actor is not None and not administers(actor, park_id):
+        raise PermissionDenied(message or _("Only a park admin of this park may do this."))
 
 
 def can_write(user, obj: Model) -> bool:

@@ -6,12 +6,13 @@ import rest_framework.views or viewsets at import time.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from rest_framework import pagination, permissions
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from parkparty import access
 
@@ -58,6 +59,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, ValidationError) and isinstance(exc.detail, list):
         # DRF's own list-shaped errors (a search term with a NUL character) get the one documented shape.
         exc = ValidationError({"non_field_errors": exc.detail})
+    elif isinstance(exc, DjangoPermissionDenied) and exc.args:
+        # A service's refusal (access.require_admin) keeps its message; DRF's own would drop it.
+        exc = PermissionDenied(detail=str(exc.args[0]))
     elif isinstance(exc, ProtectedError):
         exc = ValidationError({"non_field_errors": [_("Other records refer to this one; it cannot be deleted.")]})
     from rest_framework.views import exception_handler as drf_exception_handler

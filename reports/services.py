@@ -20,6 +20,7 @@ from django.utils.translation import override
 
 from enterprises.selectors import coverage_summary
 from organizations.models import Park
+from parkparty import access
 
 from . import periods, sections, workbook
 from .models import CoverageSnapshot, Report, ReportKind
@@ -38,6 +39,7 @@ def report_request(*, park: Park, kind: str, period: str, user=None, today: date
     """Queue the report of a park for a period, or re-queue the existing one. The task is sent once the
     transaction commits, so a worker never looks for a row it cannot see yet. Raises ValidationError
     naming `kind` or `period` when they are malformed or the period has not begun."""
+    access.require_admin(user, park.pk, _("Only a park admin asks for the park's reports."))
     today = today or timezone.localdate()
     chosen = periods.parse(kind, period, today)
     now = timezone.now()

@@ -41,7 +41,7 @@ def _confirmed_meeting(world) -> Meeting:
     meeting = Meeting(host=world.branch_a, status="held", kind="theme_day", topic="主题党日")
     meeting.held_at = local_datetime(date(2024, 5, 20), 9)
     services.meeting_save(meeting=meeting, attendance=[services.AttendanceLine(world.member_a)])
-    return services.meeting_confirm(meeting=meeting)
+    return services.meeting_confirm(meeting=meeting, actor=None)
 
 
 def _mark_absent(world, meeting: Meeting, reason: str = "补记：当天病假") -> None:

@@ -121,7 +121,7 @@ def test_minutes_are_confirmed_only_by_the_confirm_action_and_stay_confirmed(wor
     meeting = held_meeting(world)
     url = f"{API}/meetings/{meeting.pk}/"
     assert as_role("admin").patch(url, {"status": "confirmed"}).status_code == 400
-    services.meeting_confirm(meeting=meeting)
+    services.meeting_confirm(meeting=meeting, actor=None)
     reopened = as_role("admin").patch(url, {"status": "held", "reason": "重开"})
     assert reopened.status_code == 400
     assert "status" in reopened.json()
@@ -208,7 +208,7 @@ def test_the_rotating_chair_schedule_follows_the_rotation_and_is_idempotent(worl
     assert as_role("admin").post(url, {"year": 2019}).status_code == 200  # twice: nothing changes
     terms = list(body.terms.order_by("starts_on").values_list("enterprise_id", flat=True))
     assert terms == [world.enterprise_a.pk, world.enterprise_b.pk] * 6
-    services.chair_schedule_generate(joint_body=body, year=2020)
+    services.chair_schedule_generate(joint_body=body, year=2020, actor=None)
     assert body.terms.filter(starts_on=date(2020, 1, 1)).get().enterprise == world.enterprise_a  # carries on
 
 
@@ -255,10 +255,10 @@ def test_a_joint_body_founded_mid_year_gets_chairs_from_its_founding_term_on(wor
         park=world.park, name="产业链联盟", kind="chain_alliance", established_on=date(2023, 6, 20), cadence="quarter"
     )
     RotationSeat.objects.create(joint_body=alliance, position=1, enterprise=world.enterprise_a)
-    terms = services.chair_schedule_generate(joint_body=alliance, year=2023)
+    terms = services.chair_schedule_generate(joint_body=alliance, year=2023, actor=None)
     assert [term.starts_on for term in terms] == [date(2023, 4, 1), date(2023, 7, 1), date(2023, 10, 1)]
     with pytest.raises(ValidationError):
-        services.chair_schedule_generate(joint_body=alliance, year=2022)
+        services.chair_schedule_generate(joint_body=alliance, year=2022, actor=None)
 
 
 def test_each_member_carries_their_attendance_rate(world, as_role):

@@ -149,15 +149,15 @@ def test_a_joint_body_without_next_months_chair_is_listed_until_the_schedule_is_
     [alert] = alerts_of(world.park, "chair_missing")
     assert (alert.subject, alert.due_on) == (world.joint_body.name, date(2024, 7, 1))
     assert alert.link == ("joint-body-detail", world.joint_body.pk)
-    meeting_services.chair_schedule_generate(joint_body=world.joint_body, year=2024)
+    meeting_services.chair_schedule_generate(joint_body=world.joint_body, year=2024, actor=None)
     assert alerts_of(world.park, "chair_missing") == []
 
 
 def test_in_december_the_chair_of_january_is_of_next_years_schedule(world):
     december = date(2024, 12, 5)
-    meeting_services.chair_schedule_generate(joint_body=world.joint_body, year=2024)
+    meeting_services.chair_schedule_generate(joint_body=world.joint_body, year=2024, actor=None)
     assert subjects(world.park, "chair_missing", december) == {world.joint_body.name}
-    meeting_services.chair_schedule_generate(joint_body=world.joint_body, year=2025)
+    meeting_services.chair_schedule_generate(joint_body=world.joint_body, year=2025, actor=None)
     assert subjects(world.park, "chair_missing", december) == set()
 
 

@@ -36,10 +36,10 @@ def test_a_schedule_survives_a_chair_whose_enterprise_left_the_rotation(world):
                                     established_on=date(2018, 1, 1))  # fmt: skip
     seats = [RotationSeat.objects.create(joint_body=body, position=i, enterprise=e)
              for i, e in enumerate([world.enterprise_a, world.enterprise_b], start=1)]  # fmt: skip
-    services.chair_schedule_generate(joint_body=body, year=2019)
+    services.chair_schedule_generate(joint_body=body, year=2019, actor=None)
     body.terms.filter(starts_on__gte=date(2019, 7, 1)).delete()
     seats[1].delete()  # enterprise B leaves the rotation; June's chair was B
-    terms = services.chair_schedule_generate(joint_body=body, year=2019)
+    terms = services.chair_schedule_generate(joint_body=body, year=2019, actor=None)
     assert len(terms) == 12
     assert {term.enterprise_id for term in terms[6:]} == {world.enterprise_a.pk}
 
@@ -99,7 +99,7 @@ def test_the_finding_as_of_a_past_day_counts_an_enterprise_that_left_since(world
 
 
 def test_a_file_added_to_confirmed_minutes_needs_a_reason_kept_in_the_history(world, as_role):
-    services.meeting_confirm(meeting=world.meeting_a)
+    services.meeting_confirm(meeting=world.meeting_a, actor=None)
     url = f"{API}/meetings/{world.meeting_a.pk}/attachments/"
 
     def photo():
@@ -116,7 +116,7 @@ def test_a_file_added_to_confirmed_minutes_needs_a_reason_kept_in_the_history(wo
 
 def test_a_change_reason_longer_than_the_history_keeps_is_refused_for_minutes(world):
     """PostgreSQL refused a reason of over 100 characters in the history's column: a 500 from the API."""
-    meeting = services.meeting_confirm(meeting=world.meeting_a)
+    meeting = services.meeting_confirm(meeting=world.meeting_a, actor=None)
     meeting.topic = "主题党日（更正）"
     with pytest.raises(ValidationError) as error:
         services.meeting_save(meeting=meeting, reason="因" * 101)

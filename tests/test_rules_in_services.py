@@ -183,3 +183,58 @@ def test_a_new_sub_organization_of_a_dissolved_parent_is_refused(world, as_role)
 
     assert response.status_code == 400
     assert "parent" in response.json()
+
+
+# --- authorization in the services: whoever calls them, the page, the API, a script -------------------
+
+
+def test_the_service_refuses_a_secretary_confirming_minutes_whoever_calls_it(world):
+    from django.core.exceptions import PermissionDenied
+
+    from meetings import services as meeting_services
+
+    with pytest.raises(PermissionDenied):
+        meeting_services.meeting_confirm(meeting=world.meeting_a, actor=world.users["secretary_a"])
+    world.meeting_a.refresh_from_db()
+    assert world.meeting_a.status != Meeting.Status.CONFIRMED
+
+
+def test_the_api_answers_the_services_refusal_with_its_message(world, as_role):
+    response = as_role("secretary_a").post(f"{API}/meetings/{world.meeting_a.pk}/confirm/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only a park admin confirms minutes."}
+
+
+def test_a_viewer_may_not_set_the_rotating_chairs_even_calling_the_service(world):
+    from django.core.exceptions import PermissionDenied
+
+    from meetings import services as meeting_services
+
+    with pytest.raises(PermissionDenied):
+        meeting_services.chair_schedule_generate(joint_body=world.joint_body, year=2024, actor=world.users["viewer"])
+    assert not world.joint_body.terms.filter(starts_on__year=2024).exists()
+
+
+def test_an_admin_of_another_park_may_not_approve_this_parks_subsidy(world, django_user_model):
+    from django.core.exceptions import PermissionDenied
+
+    from organizations.subsidies import services as subsidy_services
+    from parkparty.models import Role
+
+    other_admin = django_user_model.objects.create_user("other-admin")
+    f.GrantFactory(user=other_admin, role=Role.PARK_ADMIN, park=world.other_park)
+
+    with pytest.raises(PermissionDenied):
+        subsidy_services.subsidy_approve(subsidy=world.subsidy_a, actor=other_admin)
+    world.subsidy_a.refresh_from_db()
+    assert world.subsidy_a.status == "proposed"
+
+
+def test_a_viewer_may_not_ask_for_a_report(world):
+    from django.core.exceptions import PermissionDenied
+
+    from reports import services as report_services
+
+    with pytest.raises(PermissionDenied):
+        report_services.report_request(park=world.park, kind="monthly", period="2024-05", user=world.users["viewer"])

@@ -162,7 +162,7 @@ def dehua(m: MeetingPlanner) -> None:
         RotationSeat(joint_body=conference, position=i, enterprise=firm) for i, firm in enumerate(chair_firms, 1)
     )
     for year in years_until(m.today, first=2019):
-        chair_schedule_generate(joint_body=conference, year=year)
+        chair_schedule_generate(joint_body=conference, year=year, actor=None)
 
     committee = m.organization_named("城东工业园区党委")
     hosts = {
@@ -484,7 +484,7 @@ def quanzhou(m: MeetingPlanner) -> None:
          ChairTerm(joint_body=alliance, starts_on=date(2023, 10, 1), enterprise=leads[1])]
     )  # fmt: skip
     for year in years_until(m.today, first=2024):
-        chair_schedule_generate(joint_body=alliance, year=year)
+        chair_schedule_generate(joint_body=alliance, year=year, actor=None)
 
     two_new = m.organization_named(QUANZHOU_TWO_NEW)
     liaison = m.person("两新组织党委")

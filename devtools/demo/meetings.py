@@ -499,7 +499,7 @@ class MeetingPlanner:
         meeting._change_reason = CHANGE_REASON
         meeting_save(meeting=meeting, attendance=item.attendance, guests=item.guests)
         if confirmed:
-            meeting_confirm(meeting=meeting)
+            meeting_confirm(meeting=meeting, actor=None)
             meeting.status = Meeting.Status.CONFIRMED
         self.written.through_service += 1
 

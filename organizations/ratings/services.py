@@ -31,6 +31,7 @@ from organizations.models import (
     StarLevel,
 )
 from organizations.ratings import selectors
+from parkparty import access
 from parkparty.dates import quarter_bounds, year_in_range
 from parkparty.history import change_reason_errors, user_or_none
 from parkparty.uploads import store_upload
@@ -227,6 +228,7 @@ def rating_save(*, rating: Rating, items: list[ItemLine] | None = None, actor=No
     rating changes only with `reason`, which the history keeps.
     """
     rating.park_id = rating.organization.park_id
+    access.require_admin(actor, rating.park_id, _("Only a park admin rates the park's organizations."))
     if rating.pk and Rating.objects.filter(pk=rating.pk, status=Rating.Status.CONFIRMED).exists():
         errors = change_reason_errors(reason, missing=_("The rating is confirmed: say why it changes."))
         if errors:
@@ -287,6 +289,7 @@ def _write_items(rating: Rating, lines: list[ItemLine], suggestions: dict) -> No
 @transaction.atomic
 def rating_confirm(*, rating: Rating, actor=None) -> Rating:
     """Lock the rating: its stars now count (for the star map and the allowances)."""
+    access.require_admin(actor, rating.park_id, _("Only a park admin confirms ratings."))
     rating = Rating.objects.select_for_update().get(pk=rating.pk)
     if rating.status == Rating.Status.CONFIRMED:
         return rating

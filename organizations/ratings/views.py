@@ -58,7 +58,7 @@ def rating_new(request):
     """Rate an organization for a quarter: pick it (the page reloads with the sheet and the portal's
     suggestions), score each criterion, save, and confirm when done."""
     user = request.user
-    if not access.scope_of(user).is_admin:
+    if not access.may_write_any(user, Rating):
         raise PermissionDenied
     organizations = list(rateable(user))
     if not organizations:
@@ -138,8 +138,7 @@ def rating_edit(request, pk: int):
     """The inspection form for a stored rating; a confirmed one changes only with a reason."""
     user = request.user
     rating = get_object_or_404(access.visible(user, Rating).select_related("organization__park", "sheet"), pk=pk)
-    if not access.administers(user, rating.park_id):
-        raise PermissionDenied
+    access.require_admin(user, rating.park_id)
     form = _rating_form(
         request,
         rating,
@@ -157,8 +156,6 @@ def rating_edit(request, pk: int):
 @require_POST
 def rating_confirm_view(request, pk: int):
     rating = get_object_or_404(access.visible(request.user, Rating), pk=pk)
-    if not access.administers(request.user, rating.park_id):
-        raise PermissionDenied
     rating_confirm(rating=rating, actor=request.user)
     messages.success(request, _("The rating is confirmed: its stars now count."))
     return redirect("rating-detail", rating.pk)

@@ -27,6 +27,7 @@ from organizations.models import (
     SubsidyRule,
 )
 from organizations.subsidies import selectors
+from parkparty import access
 from parkparty.dates import parse_period, quarter_bounds, quarter_code, year_in_range
 from parkparty.history import change_reason_errors, sync_rows, user_or_none
 
@@ -115,6 +116,7 @@ def subsidy_propose(*, subsidy: Subsidy, actor=None) -> Subsidy:
     """A new proposed record. One per recipient, kind and period (unless the earlier one was cancelled
     or reversed)."""
     subsidy.park_id = subsidy.organization.park_id
+    access.require_admin(actor, subsidy.park_id, _("Only a park admin changes the subsidy ledger."))
     # Serialize proposals for one organization: the duplicate check reads, then writes.
     Organization.objects.select_for_update().filter(pk=subsidy.organization_id).first()
     errors = _record_errors(subsidy)
@@ -127,7 +129,9 @@ def subsidy_propose(*, subsidy: Subsidy, actor=None) -> Subsidy:
     return subsidy
 
 
-def _locked(subsidy: Subsidy) -> Subsidy:
+def _locked(subsidy: Subsidy, actor) -> Subsidy:
+    """The record, locked against a concurrent action, once the actor may act on it."""
+    access.require_admin(actor, subsidy.park_id, _("Only a park admin changes the subsidy ledger."))
     return Subsidy.objects.select_for_update(of=("self",)).select_related("organization", "member").get(pk=subsidy.pk)
 
 
@@ -137,9 +141,9 @@ def _require(subsidy: Subsidy, *statuses: str, message: str) -> None:
 
 
 @transaction.atomic
-def subsidy_change(*, subsidy: Subsidy, amount: Decimal | None = None, note: str | None = None) -> Subsidy:
+def subsidy_change(*, subsidy: Subsidy, amount: Decimal | None = None, note: str | None = None, actor=None) -> Subsidy:
     """Correct a proposal's amount or note. Approved, paid and cancelled records are not edited."""
-    record = _locked(subsidy)
+    record = _locked(subsidy, actor)
     if record.status == Subsidy.Status.PAID:
         raise ValidationError({"status": _("A paid record is final: reverse it, and propose the correct one.")})
     _require(record, Subsidy.Status.PROPOSED, message=_("Only a proposed record can be changed."))
@@ -157,7 +161,7 @@ def subsidy_change(*, subsidy: Subsidy, amount: Decimal | None = None, note: str
 
 @transaction.atomic
 def subsidy_approve(*, subsidy: Subsidy, actor=None) -> Subsidy:
-    record = _locked(subsidy)
+    record = _locked(subsidy, actor)
     _require(record, Subsidy.Status.PROPOSED, message=_("Only a proposed record can be approved."))
     record.status = Subsidy.Status.APPROVED
     record.approved_by = actor
@@ -180,7 +184,7 @@ def _payment_errors(voucher_no: str, paid_on: date | None) -> dict[str, str]:
 @transaction.atomic
 def subsidy_pay(*, subsidy: Subsidy, voucher_no: str, paid_on: date, actor=None) -> Subsidy:
     """Record the payment of an approved record. From here on the record is final."""
-    record = _locked(subsidy)
+    record = _locked(subsidy, actor)
     _require(record, Subsidy.Status.APPROVED, message=_("Only an approved record can be paid."))
     errors = _payment_errors(voucher_no, paid_on)
     if errors:
@@ -194,7 +198,7 @@ def subsidy_pay(*, subsidy: Subsidy, voucher_no: str, paid_on: date, actor=None)
 
 @transaction.atomic
 def subsidy_cancel(*, subsidy: Subsidy, reason: str, actor=None) -> Subsidy:
-    record = _locked(subsidy)
+    record = _locked(subsidy, actor)
     _require(
         record,
         *Subsidy.OPEN_STATUSES,
@@ -213,7 +217,7 @@ def subsidy_cancel(*, subsidy: Subsidy, reason: str, actor=None) -> Subsidy:
 def subsidy_reverse(*, subsidy: Subsidy, reason: str, voucher_no: str, paid_on: date, actor=None) -> Subsidy:
     """Undo a payment with a negative entry of the same amount, paid with its own voucher. The original
     stays as it was; the ledger nets the two to zero, and a corrected record may then be proposed."""
-    record = _locked(subsidy)
+    record = _locked(subsidy, actor)
     _require(record, Subsidy.Status.PAID, message=_("Only a paid record is reversed; cancel an unpaid one."))
     if record.is_reversal:
         raise ValidationError({"status": _("A reversal cannot itself be reversed.")})
@@ -256,6 +260,7 @@ def allowances_propose(*, park: Park, year: int, quarter: int, actor=None) -> Ru
     force on the quarter's last day. Idempotent: a record that exists is left alone, but for a proposal
     whose rating changed since (its amount follows, or it is cancelled when the new stars earn nothing).
     Running it twice changes nothing."""
+    access.require_admin(actor, park.pk, _("Only a park admin proposes the park's subsidies."))
     if not (year_in_range(year) and quarter in (1, 2, 3, 4)):
         raise ValidationError(
             {"quarter": _("Give a year between 2000 and five years from now, and a quarter from 1 to 4.")}
@@ -356,6 +361,7 @@ def dues_record(*, dues: DuesCollection, actor=None) -> DuesCollection:
 @transaction.atomic
 def dues_returns_propose(*, park: Park, month: date, actor=None) -> RunResult:
     """Propose the month's dues returns: the rule's share of what each branch collected. Idempotent."""
+    access.require_admin(actor, park.pk, _("Only a park admin proposes the park's subsidies."))
     Park.objects.select_for_update().get(pk=park.pk)
     rule = selectors.rule_in_force(park_id=park.pk, kind=SubsidyKind.DUES_RETURN, on=month)
     if rule is None:

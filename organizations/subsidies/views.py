@@ -166,8 +166,7 @@ def subsidy_action(request, pk: int, action: str):
     row; a refused action shows this page with the errors next to the fields, nothing saved."""
     user = request.user
     record = get_object_or_404(access.visible(user, Subsidy).select_related("organization", "park"), pk=pk)
-    if not access.administers(user, record.park_id):
-        raise PermissionDenied
+    access.require_admin(user, record.park_id)
     form = FORMS[action](request.POST if request.method == "POST" else None)
     back = _safe_next(request, reverse("subsidy-detail", args=[record.pk]))
     if request.method == "POST" and form.is_valid():
@@ -222,7 +221,7 @@ def allowances_propose_view(request):
 def subsidy_new(request):
     """Propose one record by hand: park admins, for an organization of their parks."""
     user = request.user
-    if not access.scope_of(user).is_admin:
+    if not access.may_write_any(user, Subsidy):
         raise PermissionDenied
     organizations = rateable(user)
     parks = {organization.park_id for organization in organizations}
