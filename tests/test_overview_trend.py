@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard.views import ALERTS_SHOWN, TREND_MONTHS
 from meetings.models import JointBody, Matter, RotationSeat
 from meetings.selectors import add_months
 from organizations.models import Application, Stage
-from dashboard.views import ALERTS_SHOWN, TREND_MONTHS
 from reports.alerts import KINDS
 from reports.models import CoverageSnapshot
 from tests import factories as f

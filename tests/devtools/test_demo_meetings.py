@@ -8,7 +8,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -37,16 +36,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 CODES = {"dehua-chengdong", "yutai", "quanzhou", "kaihua"}
 YEAR_2019 = {"held_at__gte": local_datetime(date(2019, 1, 1)), "held_at__lt": local_datetime(date(2020, 1, 1))}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for this module inside a transaction rolled back at the end (as tests/test_demo.py)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = StringIO()
-        call_command("load_demo", "--force", stdout=output)
-        yield output.getvalue()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

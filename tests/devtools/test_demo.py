@@ -7,7 +7,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -24,23 +23,6 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 CODES = {"dehua-chengdong", "yutai", "quanzhou", "kaihua"}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for this module, inside a transaction that is rolled back afterwards.
-
-    Loading all four parks takes seconds, too long to repeat for every test. As Django's
-    TestCase.setUpTestData does, the data lives in an outer atomic block; each test's own transaction
-    (pytest-django's django_db) is a savepoint inside it, so a test's writes are undone after it and the
-    outer rollback at the end undoes the load. Nothing is ever committed, so no other module sees it.
-    --force: the test settings run with DEBUG off, where the logins are otherwise refused.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = StringIO()
-        call_command("load_demo", "--force", stdout=output)
-        yield output.getvalue()
-        transaction.set_rollback(True)
 
 
 def client_for(username: str) -> APIClient:

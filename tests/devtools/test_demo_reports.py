@@ -10,8 +10,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
-from django.test import TestCase
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -29,19 +27,6 @@ CODES = ("dehua-chengdong", "yutai", "quanzhou", "kaihua")
 # The figures a report's coverage section and stats/coverage share.
 FIGURES = ("total_enterprises", "covered_enterprises", "coverage_rate", "standalone_covered", "joint_covered",
            "work_covered", "branches")  # fmt: skip
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for the module and rolled back afterwards (as in tests/test_demo.py). The
-    reports' tasks are sent when the transaction commits, which this one never does: run them as the
-    load ends, as a commit would."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = StringIO()
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            call_command("load_demo", "--force", stdout=output)
-        yield output.getvalue()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

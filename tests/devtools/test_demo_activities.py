@@ -2,13 +2,10 @@
 (issue 5), read through the API as an outside client reads them, and obey the rules the services apply."""
 
 from collections import defaultdict
-from io import StringIO
 from itertools import pairwise
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -26,15 +23,6 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 CODES = ("dehua-chengdong", "yutai", "quanzhou", "kaihua")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for the module and rolled back afterwards (as in tests/test_demo.py)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", "--force", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -34,15 +33,6 @@ from parkparty.dates import quarter_code
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for the module and rolled back afterwards (as in tests/test_demo.py)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", "--force", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
