@@ -1,6 +1,7 @@
 """Fuzz the REST API from its own OpenAPI schema (/api/schema/) with schemathesis, in-process over WSGI.
 
-Each operation of the schema is one test item (`test_reads` / `test_writes`, one per operation):
+Each operation of the schema is one test item of `test_reads` / `test_writes` (bounded, every run) and
+one of `test_reads_broadly` / `test_writes_broadly` (marked `fuzz`, CI):
 - GET operations run as the park admin's API token (read-only, personal data masked);
 - POST/PUT/PATCH operations run as the park admin's browser session (the `sessionid` cookie; CSRF
   is waived the way Django's test client waives it), so the write paths and their services run.
@@ -23,14 +24,19 @@ which pytest 9.2 no longer has (AttributeError). Serving the schema needs no dat
 What the fuzzer found (a 500 on a huge ?park=, an undeclared null) has a plain regression test at the
 bottom.
 
+`make test` runs the bounded `test_reads`/`test_writes` (API_FUZZ_BOUNDED_EXAMPLES generated cases per
+operation, 5 by default); the broad `test_reads_broadly`/`test_writes_broadly` are marked `fuzz` and
+deselected by default (pyproject.toml's addopts); CI runs them on PostgreSQL:
+    make test PYTEST_ARGS="-m fuzz"
 Deterministic by default (derandomize). To explore locally:
-    API_FUZZ_RANDOM=1 API_FUZZ_EXAMPLES=200 .venv/bin/python -m pytest tests/test_api_fuzz.py
+    API_FUZZ_RANDOM=1 API_FUZZ_EXAMPLES=200 .venv/bin/python -m pytest -m fuzz tests/test_api_fuzz.py
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+from datetime import timedelta
 from importlib import import_module
 
 import pytest
@@ -99,11 +105,21 @@ def load_schema(*, coverage_phase: bool) -> schemathesis.schemas.BaseSchema:
     return loaded
 
 
-# The coverage phase sends every boundary value of every field: cheap for query strings, but a few
-# hundred requests per write operation (three media types × every body field), which would take this
-# module past a minute. Writes get the examples and fuzzing phases only.
+# Two runs of every operation:
+# - bounded, in every `make test`: explicit examples and a few generated cases per operation
+#   (BOUNDED below, a deadline per request), and for reads the systematic coverage phase, which
+#   sends every boundary value of every query parameter (a huge id, an empty value, a wrong type):
+#   the boundaries are where the 500s were. That phase is cheap for query strings but a few hundred
+#   requests per write operation (three media types × every body field): writes get the examples
+#   and a few generated cases only. About half a minute for the whole API on SQLite.
+# - broad, marked `fuzz` (deselected by default; CI runs it against PostgreSQL with `-m fuzz`):
+#   ten times as many generated cases per operation; the coverage phase already ran in the bounded run.
+# Seen with a 500 planted in a statistics query: the bounded run finds a 500 for any value of a
+# parameter from the generated cases, and one for a value past 10**6 only from the coverage phase.
 read_schema = load_schema(coverage_phase=True).include(method="GET")
 write_schema = load_schema(coverage_phase=False).exclude(method="GET")
+broad_read_schema = load_schema(coverage_phase=False).include(method="GET")
+broad_write_schema = load_schema(coverage_phase=False).exclude(method="GET")
 
 # --- steering generated input towards real data -------------------------------------------------------
 
@@ -222,37 +238,66 @@ def credentials(world):
 
 # --- the fuzz tests ---------------------------------------------------------------------------------
 
-FUZZ = settings(
+HEALTH_CHECKS_SUPPRESSED = [
+    # `world` is function-scoped and shared by all examples of one operation, on purpose: they
+    # run against the same data and see each other's writes.
+    HealthCheck.function_scoped_fixture,
+    # Generating bodies for the larger serializers can be slow on a loaded CI machine.
+    HealthCheck.too_slow,
+]
+RANDOM = bool(os.environ.get("API_FUZZ_RANDOM"))
+BOUNDED = settings(
+    max_examples=int(os.environ.get("API_FUZZ_BOUNDED_EXAMPLES", "5")),
+    # One request answers in tens of milliseconds; one that takes seconds is a finding too (hypothesis
+    # runs a slow example again before it reports it, so one hiccup of a loaded machine does not fail).
+    deadline=timedelta(seconds=5),
+    derandomize=not RANDOM,
+    database=None,
+    suppress_health_check=HEALTH_CHECKS_SUPPRESSED,
+)
+BROAD = settings(
     max_examples=int(os.environ.get("API_FUZZ_EXAMPLES", "50")),
     deadline=None,
-    derandomize=not os.environ.get("API_FUZZ_RANDOM"),
+    derandomize=not RANDOM,
     database=None,
-    suppress_health_check=[
-        # `world` is function-scoped and shared by all examples of one operation, on purpose: they
-        # run against the same data and see each other's writes.
-        HealthCheck.function_scoped_fixture,
-        # Generating bodies for the larger serializers can be slow on a loaded CI machine.
-        HealthCheck.too_slow,
-    ],
+    suppress_health_check=HEALTH_CHECKS_SUPPRESSED,
 )
 
 
-@FUZZ
+def check_a_call(case) -> None:
+    point_at_real_data(case)
+    response = case.call_and_validate()
+    assert response.status_code != 401, "the park admin's credentials did not reach the API"
+
+
+@BOUNDED
 @read_schema.auth.apply(AdminToken, refresh_interval=None)
 @read_schema.parametrize()
 def test_reads(case, credentials):
-    point_at_real_data(case)
-    response = case.call_and_validate()
-    assert response.status_code != 401, "the park admin's token did not reach the API"
+    check_a_call(case)
 
 
-@FUZZ
+@BOUNDED
 @write_schema.auth.apply(AdminSession, refresh_interval=None)
 @write_schema.parametrize()
 def test_writes(case, credentials):
-    point_at_real_data(case)
-    response = case.call_and_validate()
-    assert response.status_code != 401, "the park admin's session did not reach the API"
+    check_a_call(case)
+
+
+@pytest.mark.fuzz
+@BROAD
+@broad_read_schema.auth.apply(AdminToken, refresh_interval=None)
+@broad_read_schema.parametrize()
+def test_reads_broadly(case, credentials):
+    check_a_call(case)
+
+
+@pytest.mark.fuzz
+@BROAD
+@broad_write_schema.auth.apply(AdminSession, refresh_interval=None)
+@broad_write_schema.parametrize()
+def test_writes_broadly(case, credentials):
+    check_a_call(case)
 
 
 # --- what the fuzzer found, as plain tests -----------------------------------------------------------
