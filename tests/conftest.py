@@ -202,7 +202,7 @@ def build_world() -> World:
 
 # Park A's monthly report of May 2024 as the task stores it (JSON as read back: dates and decimals as
 # strings), cut to one section of figures and one table. Built by hand: generating it for real would
-# cost every test of the suite the report's queries; tests/test_reports_api.py generates real ones.
+# cost every test of the suite the report's queries; tests/reports/test_reports_api.py generates real ones.
 REPORT_DATA = {
     "title": "甲园区 月报 2024-05",
     "kind": "monthly",

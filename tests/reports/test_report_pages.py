@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from reports.models import Report
 from reports.sections import KIND_SECTIONS, title
 from reports.views import XLSX
-from tests.test_meeting_pages import SESSION_AND_SCOPE
-from tests.test_rating_pages import count_queries
-from tests.test_reports_api import add_reports, next_month, queued_report
+from tests.meetings.test_meeting_pages import SESSION_AND_SCOPE
+from tests.organizations.test_rating_pages import count_queries
+from tests.reports.test_reports_api import add_reports, next_month, queued_report
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 

@@ -13,7 +13,7 @@ from organizations.models import Honor, Organization, Rating, RatingItem, Subsid
 from organizations.ratings import services
 from organizations.subsidies import services as subsidy_services
 from tests import factories as f
-from tests.test_meeting_pages import SESSION_AND_SCOPE
+from tests.meetings.test_meeting_pages import SESSION_AND_SCOPE
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from organizations.models import PartyMember, Rating, Subsidy, SubsidyKind
 from organizations.ratings import services as rating_services
 from organizations.subsidies import services
 from tests import factories as f
-from tests.test_meeting_pages import SESSION_AND_SCOPE
-from tests.test_rating_pages import count_queries
+from tests.meetings.test_meeting_pages import SESSION_AND_SCOPE
+from tests.organizations.test_rating_pages import count_queries
 
 
 @pytest.fixture

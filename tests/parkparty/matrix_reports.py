@@ -1,4 +1,4 @@
-"""Permission-matrix rows for the periodic reports, through the API and the pages (see tests/matrix.py).
+"""Permission-matrix rows for the periodic reports, through the API and the pages (see tests/parkparty/matrix.py).
 
 Reports are park-wide figures, read like the statistics: park admins and viewers (and the admin's API
 token) read park A's; secretaries and the instructor have no park-wide figures to read (403); a report
@@ -11,7 +11,7 @@ from datetime import date
 from django.utils import timezone
 
 from reports.models import Report
-from tests.matrix import API, Route, statuses
+from tests.parkparty.matrix import API, Route, statuses
 
 STATS = statuses(200, 200, 403, 403, 403, 401, 200)
 STATS_OTHER_PARK = statuses(404, 404, 403, 403, 403, 401, 404)

@@ -22,7 +22,7 @@ from parkparty.uploads import MAX_UPLOAD_BYTES
 from tests import factories as f
 
 # Every request of a logged-in user starts with: the session, the user, their grants, whether they are
-# an instructor (see tests/test_pages.py).
+# an instructor (see tests/enterprises/test_pages.py).
 SESSION_AND_SCOPE = 4
 
 

@@ -1,5 +1,5 @@
 """Permission-matrix rows for the API routes of activities, venues and bookings, designations, plans,
-the membership pipeline and their statistics (see tests/matrix.py).
+the membership pipeline and their statistics (see tests/parkparty/matrix.py).
 
 Activities: the leading host's secretary writes, co-hosts' secretaries read (secretary B co-hosts the
 world's activity). Venues, bookings and plans are read by everyone working in the park; secretaries
@@ -16,7 +16,7 @@ from activities.models import VenueBooking
 from organizations.pipeline import services as pipeline_services
 from parkparty.dates import local_datetime
 from tests import factories as f
-from tests.matrix import ADMIN_WRITES, API, PNG, READ_ALL, Route, photo, statuses, yesterday
+from tests.parkparty.matrix import ADMIN_WRITES, API, PNG, READ_ALL, Route, photo, statuses, yesterday
 
 # Park admins only, answering 200; everyone else 403 (anonymous 401).
 ADMIN_CHANGES = statuses(200, 403, 403, 403, 403, 401, 403)

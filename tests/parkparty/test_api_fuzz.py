@@ -29,7 +29,7 @@ operation, 5 by default); the broad `test_reads_broadly`/`test_writes_broadly` a
 deselected by default (pyproject.toml's addopts); CI runs them on PostgreSQL:
     make test PYTEST_ARGS="-m fuzz"
 Deterministic by default (derandomize). To explore locally:
-    API_FUZZ_RANDOM=1 API_FUZZ_EXAMPLES=200 .venv/bin/python -m pytest -m fuzz tests/test_api_fuzz.py
+    API_FUZZ_RANDOM=1 API_FUZZ_EXAMPLES=200 .venv/bin/python -m pytest -m fuzz tests/parkparty/test_api_fuzz.py
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Permission-matrix rows for the API routes of ratings, honours and subsidies (see tests/matrix.py).
+"""Permission-matrix rows for the API routes of ratings, honours and subsidies (see tests/parkparty/matrix.py).
 
 Reference data (star levels, scoring sheets, criteria, honours, subsidy rules) is read by everyone
 working in the park; ratings, subsidies and dues by park admins and viewers, and by a secretary for
@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from organizations.models import Criterion, ScoringSheet
 from organizations.subsidies import services as subsidy_services
-from tests.matrix import ADMIN_WRITES, API, READ_ALL, Route, photo, statuses
+from tests.parkparty.matrix import ADMIN_WRITES, API, READ_ALL, Route, photo, statuses
 
 # Park admins only, answering 200; everyone else 403 (anonymous 401).
 ADMIN_CHANGES = statuses(200, 403, 403, 403, 403, 401, 403)

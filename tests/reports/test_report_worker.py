@@ -1,7 +1,7 @@
 """Reports built by a real Celery worker: another process, on PostgreSQL and Redis.
 
 The test process sends tasks through Redis (eager mode switched off for the test) to a queue of its own;
-`celery -A tests.worker_app worker` (the portal's app plus a test seam, see tests/worker_app.py) consumes
+`celery -A tests.reports.worker_app worker` (the portal's app plus a test seam, see tests/reports/worker_app.py) consumes
 it against the test database. They prove what eager mode cannot:
 
 - a report asked for through the API is built by the worker, polled to done and downloaded;
@@ -39,11 +39,11 @@ from parkparty.celery import app
 from reports import services
 from reports.models import Report
 from tests.conftest import client_for
-from tests.worker_app import FAST_RESTORE_ENV, SLOW_ONCE_ENV
+from tests.reports.worker_app import FAST_RESTORE_ENV, SLOW_ONCE_ENV
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PERIOD = "2024-06"  # not the world's stored report (May 2024)
 TIMEOUT = 60  # seconds for a worker to finish a report
 VISIBILITY_TIMEOUT = 5  # seconds before a dead worker's unacknowledged task is handed out again
@@ -88,7 +88,7 @@ class Workers:
         if fast_restore:
             env[FAST_RESTORE_ENV] = "1"
         command = [
-            sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker",
+            sys.executable, "-m", "celery", "-A", "tests.reports.worker_app", "worker",
             "--pool=prefork", "--concurrency=1", "-Q", self.queue, "-n", f"{self.queue}-{number}@%h",
             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info",
         ]  # fmt: skip

@@ -4,7 +4,7 @@ does nothing, a failing section fails the report, database errors are retried, a
 fires on the 1st in Asia/Shanghai for the period that just closed.
 
 Eager mode runs a retry at once, in-process (`Task.apply` re-applies the retry's signature): the backoff
-is computed but never waited for. tests/test_report_worker.py runs the same tasks in a real worker.
+is computed but never waited for. tests/reports/test_report_worker.py runs the same tasks in a real worker.
 """
 
 from datetime import date, datetime, timedelta

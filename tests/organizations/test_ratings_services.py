@@ -16,7 +16,7 @@ from parkparty.dates import local_datetime
 
 @pytest.fixture(autouse=True)
 def _english():
-    """Messages are read in English here; the Chinese catalog is checked by tests/test_i18n.py."""
+    """Messages are read in English here; the Chinese catalog is checked by tests/parkparty/test_i18n.py."""
     with translation.override("en"):
         yield
 

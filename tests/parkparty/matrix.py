@@ -1,6 +1,6 @@
 """The permission matrix's building blocks: a route row, the statuses per role, shared request data.
 
-Rows live in tests/test_permission_matrix.py and, for later sub-domains, in tests/matrix_*.py modules
+Rows live in tests/parkparty/test_permission_matrix.py and, for later sub-domains, in tests/parkparty/matrix_*.py modules
 it concatenates.
 """
 

@@ -14,7 +14,7 @@ from tests import factories as f
 
 @pytest.fixture(autouse=True)
 def _english():
-    """Messages are read in English here; the Chinese catalog is checked by tests/test_i18n.py."""
+    """Messages are read in English here; the Chinese catalog is checked by tests/parkparty/test_i18n.py."""
     with translation.override("en"):
         yield
 

@@ -1,4 +1,4 @@
-"""The Celery app that tests/test_report_worker.py starts real workers with (`celery -A tests.worker_app`).
+"""The Celery app that tests/reports/test_report_worker.py starts real workers with (`celery -A tests.reports.worker_app`).
 
 It is the portal's own app (parkparty.celery, its settings and its autodiscovered tasks) with two test
 seams, and no change to production code:

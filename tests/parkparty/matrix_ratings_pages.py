@@ -1,11 +1,11 @@
-"""Permission-matrix rows for the pages of ratings, honours and subsidies (see tests/matrix.py).
+"""Permission-matrix rows for the pages of ratings, honours and subsidies (see tests/parkparty/matrix.py).
 
 Pages take the session only (a token, or nobody, is sent to the login page). Ratings and subsidies are
 read by park admins and viewers, and by a secretary for their subtree (branch A's here, so secretary B
 gets 404); only park admins rate, confirm and change the ledger (403 for those who see the row).
 """
 
-from tests.matrix import PAGE_READ_ALL, Route, statuses
+from tests.parkparty.matrix import PAGE_READ_ALL, Route, statuses
 
 ADMIN_PAGE = statuses(200, 403, 403, 403, 403, 302, 302)
 BRANCH_A_PAGE = statuses(200, 200, 200, 404, 404, 302, 302)

@@ -1,5 +1,5 @@
 """Permission-matrix rows for the pages of activities, venues, designations, plans and the membership
-pipeline (see tests/matrix.py).
+pipeline (see tests/parkparty/matrix.py).
 
 Pages take the session only (a token, or nobody, is sent to the login page). Activity A is branch A's,
 co-hosted by branch B: secretary B reads it (and its photos) but does not change it (403). Secretaries
@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from activities.services import photo_add
-from tests.matrix import PAGE_READ_ALL, PNG, Route, statuses
+from tests.parkparty.matrix import PAGE_READ_ALL, PNG, Route, statuses
 
 WRITERS_PAGE = statuses(200, 403, 200, 200, 403, 302, 302)
 BRANCH_A_WRITE = statuses(302, 403, 302, 404, 404, 302, 302)

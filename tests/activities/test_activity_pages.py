@@ -17,7 +17,7 @@ from meetings.models import Meeting
 from parkparty.dates import local_datetime
 from parkparty.models import Role
 from tests import factories as f
-from tests.test_meeting_pages import SESSION_AND_SCOPE, png_bytes
+from tests.meetings.test_meeting_pages import SESSION_AND_SCOPE, png_bytes
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 

@@ -3,8 +3,8 @@
 Roles: admin (park admin of park A), viewer (park A), secretary_a (branch A), secretary_b (joint branch B),
 instructor (assigned to the uncovered enterprise), anonymous, token (the admin's API token: read-only).
 A row outside one's scope does not exist (404); a write one's role does not allow is 403.
-Ratings, honours and subsidies have their rows in tests/matrix_ratings_api.py and matrix_ratings_pages.py;
-reports theirs in tests/matrix_reports.py.
+Ratings, honours and subsidies have their rows in tests/parkparty/matrix_ratings_api.py and matrix_ratings_pages.py;
+reports theirs in tests/parkparty/matrix_reports.py.
 """
 
 import pytest
@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import ROLES, client_for
 from tests.factories import credit_code
-from tests.matrix import (
+from tests.parkparty.matrix import (
     ADMIN_WRITES,
     API,
     PAGE_READ_ALL,
@@ -23,11 +23,11 @@ from tests.matrix import (
     statuses,
     yesterday,
 )
-from tests.matrix_activities_api import ROUTES as ACTIVITIES_API
-from tests.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
-from tests.matrix_ratings_api import ROUTES as RATINGS_API
-from tests.matrix_ratings_pages import ROUTES as RATINGS_PAGES
-from tests.matrix_reports import ROUTES as REPORTS
+from tests.parkparty.matrix_activities_api import ROUTES as ACTIVITIES_API
+from tests.parkparty.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
+from tests.parkparty.matrix_ratings_api import ROUTES as RATINGS_API
+from tests.parkparty.matrix_ratings_pages import ROUTES as RATINGS_PAGES
+from tests.parkparty.matrix_reports import ROUTES as REPORTS
 
 ROUTES = [
     Route("healthz", "get", lambda w: "/healthz", statuses(200, 200, 200, 200, 200, 200, 200)),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from organizations.models import Application, ApplicationStep, PartyMember
 from organizations.pipeline import services
 from tests import factories as f
-from tests.test_meeting_pages import SESSION_AND_SCOPE
+from tests.meetings.test_meeting_pages import SESSION_AND_SCOPE
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
