@@ -1,5 +1,6 @@
 """Shared fixtures: a small world of two parks and a persona for every role of the access model."""
 
+import copy
 import functools
 from dataclasses import dataclass
 from datetime import date
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -90,8 +92,58 @@ class World:
     report_a: object = None
 
 
+# Fixtures that need a database whose writes are committed (a live server's thread, a worker process,
+# concurrent connections): their test must not run inside the module's outer atomic block.
+TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _world_of_module(request, django_db_blocker):
+    """The world built once per module, as Django's TestCase.setUpTestData builds a class's data.
+
+    It lives in an outer atomic block rolled back when the module ends; each test's own transaction
+    (pytest-django's django_db) is a savepoint inside it, so a test's writes are undone after it. Each
+    test gets its own deep copy of the pristine objects (`world` below), so caches a test leaves on
+    them (a user's scope, prefetched rows, changed attributes) do not reach the next test.
+    A module with a transactional test (live server, worker processes, concurrent connections) cannot
+    hold an uncommitted outer block: there, and in modules that do not use the world, this yields None
+    and `world` builds the world per test as before.
+    """
+    items = [item for item in request.session.items if getattr(item, "module", None) is request.module]
+    if not any("world" in item.fixturenames for item in items) or any(_is_transactional(item) for item in items):
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # as TestCase's own class-wide block: durable blocks inside still work
+        with atomic:
+            yield build_world()
+            transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(db, _world_of_module) -> World:
+    if _world_of_module is None:
+        return build_world()
+    return copy.deepcopy(_world_of_module)
+
+
+def build_world() -> World:
+    """Two parks, their organizations, enterprises, members, personas for every role and a little of
+    every ledger (meetings, ratings, subsidies, activities, the pipeline, a report)."""
     park = f.ParkFactory(code="park-a", name="甲园区")
     other_park = f.ParkFactory(code="park-b", name="乙园区")
     committee = f.OrganizationFactory(
@@ -150,7 +202,7 @@ def world(db) -> World:
 
 # Park A's monthly report of May 2024 as the task stores it (JSON as read back: dates and decimals as
 # strings), cut to one section of figures and one table. Built by hand: generating it for real would
-# cost every test of the suite the report's queries; tests/test_reports_api.py generates real ones.
+# cost every test of the suite the report's queries; tests/reports/test_reports_api.py generates real ones.
 REPORT_DATA = {
     "title": "甲园区 月报 2024-05",
     "kind": "monthly",

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from activities.models import Activity
 from tests.browser.conftest import PHONE
-from tests.test_meeting_pages import png_bytes
+from tests.meetings.test_meeting_pages import png_bytes
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from meetings.services import AttendanceLine, meeting_save, rules_install_defaul
 from parkparty.dates import local_datetime
 from tests import factories as f
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.test_meeting_pages import png_bytes
+from tests.meetings.test_meeting_pages import png_bytes
 
 pytestmark = pytest.mark.browser
 

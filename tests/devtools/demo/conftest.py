@@ -1,0 +1,28 @@
+"""The demo, loaded once for every module of this package.
+
+Loading all four parks takes most of a minute, too long to repeat for every test or every module.
+As Django's TestCase.setUpTestData does, the data lives in an outer atomic block; each test's own
+transaction (pytest-django's django_db) is a savepoint inside it, so a test's writes, including a
+second `load_demo` (idempotence, a new password), are undone after it, and the outer rollback at the
+end of the package undoes the load. Nothing is ever committed, so no other package sees it.
+"""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase
+
+
+@pytest.fixture(scope="package", autouse=True)
+def demo(django_db_setup, django_db_blocker):
+    """The demo's output. --force: the test settings run with DEBUG off, where the logins are otherwise
+    refused. The reports' tasks are sent when the transaction commits, which this one never does: they
+    run as the load ends, as a commit would."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = StringIO()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("load_demo", "--force", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)
