@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Bottom to top: an app may import the apps before it, never one after it.
 LAYERS = ["parkparty", "organizations", "enterprises", "meetings", "activities", "reports", "dashboard", "devtools"]
 
