@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.utils import timezone
 
 from activities.models import Activity, AnnualPlan, Designation, PlanTarget, VenueBooking
 from meetings.models import Meeting
+from parkparty.dates import add_months, local_datetime, quarter_bounds
 from parkparty.figures import rate
 
 
@@ -101,3 +103,24 @@ def bookings_between(venue_ids: list[int], start, end) -> QuerySet[VenueBooking]
     return VenueBooking.objects.filter(venue_id__in=venue_ids, starts_at__lt=end, ends_at__gt=start).select_related(
         "venue", "organization", "activity", "meeting"
     )
+
+
+# --- what a quarterly rating suggests (registered in ActivitiesConfig.ready) ------------------------
+
+
+def quarter_activity_months(organization, year: int, quarter: int):
+    """A rating's suggestion (Criterion.Source.ACTIVITIES): the share of the quarter's three months in
+    which the organization's subtree held an activity, as host or co-host (a branch is expected to hold
+    one a month, the 主题党日 rhythm). The months still to come count only once they have begun. One query."""
+    start, end = quarter_bounds(year, quarter)
+    end = min(end, add_months(timezone.localdate().replace(day=1), 1))
+    months_due = sum(1 for month in (start, add_months(start, 1), add_months(start, 2)) if month < end)
+    in_subtree = Q(organization__path__startswith=organization.path) | Q(co_hosts__path__startswith=organization.path)
+    held = Activity.objects.filter(
+        in_subtree,
+        status=Activity.Status.HELD,
+        starts_at__gte=local_datetime(start),
+        starts_at__lt=local_datetime(end),
+    )
+    months = held.annotate(month=TruncMonth("starts_at")).values("month").distinct().count()
+    return rate(months, months_due)
