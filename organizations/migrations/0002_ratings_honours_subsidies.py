@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import organizations.models.ratings
+import organizations.ratings.models
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -245,7 +245,7 @@ class Migration(migrations.Migration):
             name='RatingEvidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=organizations.models.ratings.evidence_path, verbose_name='file')),
+                ('file', models.FileField(upload_to=organizations.ratings.models.evidence_path, verbose_name='file')),
                 ('content_type', models.CharField(max_length=50, verbose_name='content type')),
                 ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
                 ('sha256', models.CharField(max_length=64)),

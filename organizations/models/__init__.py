@@ -1,13 +1,15 @@
-"""The organizations app's models, one module per sub-domain:
+"""The organizations app's models. The structure lives here; each sub-domain owns its models beside
+its services, selectors, API, views and admin, and Django finds them through this package:
 
-- structure: parks, districts, grids, the tree of party organizations and party members;
-- ratings: scoring sheets, quarterly star ratings and honours;
-- subsidies: subsidy rules, the subsidy ledger and party dues;
-- pipeline: the membership pipeline (发展党员).
+- structure (here): parks, districts, grids, the tree of party organizations and party members;
+- organizations.ratings.models: scoring sheets, quarterly star ratings and honours;
+- organizations.subsidies.models: subsidy rules, the subsidy ledger and party dues;
+- organizations.pipeline.models: the membership pipeline (发展党员).
 """
 
-from organizations.models.pipeline import STAGES, Application, ApplicationStep, Stage
-from organizations.models.ratings import (
+from organizations.models.structure import District, Grid, Organization, Park, PartyMember
+from organizations.pipeline.models import STAGES, Application, ApplicationStep, Stage
+from organizations.ratings.models import (
     GOOD_OR_ABOVE,
     MAX_STARS,
     Classification,
@@ -19,8 +21,7 @@ from organizations.models.ratings import (
     ScoringSheet,
     StarLevel,
 )
-from organizations.models.structure import District, Grid, Organization, Park, PartyMember
-from organizations.models.subsidies import DuesCollection, Subsidy, SubsidyKind, SubsidyRate, SubsidyRule
+from organizations.subsidies.models import DuesCollection, Subsidy, SubsidyKind, SubsidyRate, SubsidyRule
 
 __all__ = [
     "GOOD_OR_ABOVE",

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from organizations.models.ratings import MAX_STARS, Rating
 from organizations.models.structure import Organization, Park, PartyMember
+from organizations.ratings.models import MAX_STARS, Rating
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
