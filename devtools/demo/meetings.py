@@ -16,9 +16,8 @@ Writing: thousands of meetings through `meeting_save` one at a time cost a dozen
 minute for the four parks. So a sample goes through the services (`meeting_save`, then
 `meeting_confirm` for confirmed minutes): every park-level and joint meeting, and one branch's last half
 year per park. The rest is checked row by row against the rules `meeting_save` enforces (`_errors`:
-one host of a hosting kind, the park set from the host, held in the past or planned with a time, chair,
-recorder and attendance among `eligible_members` of the host, absences with a reason, nobody twice)
-and written with one bulk insert per table, meetings together with their history rows.
+the service's own `meeting_errors`, given the host's members asked once per host, and the model's field
+checks) and written with one bulk insert per table, meetings together with their history rows.
 """
 
 from __future__ import annotations
@@ -38,12 +37,12 @@ from enterprises.models import Enterprise
 from meetings.models import Attendance, Guest, Matter, Meeting, MeetingKind, MeetingRule
 from meetings.selectors import add_months, window_containing
 from meetings.services import (
-    HOSTING_KINDS,
     AttendanceLine,
     GuestLine,
     eligible_members,
     matter_save,
     meeting_confirm,
+    meeting_errors,
     meeting_save,
     rules_install_defaults,
 )
@@ -58,7 +57,8 @@ MK = MeetingKind
 # before the report's date as well would add 3 s for little (the report's own year is in the 12).
 REFERENCE_MONTHS, RECENT_MONTHS = 12, 18
 ATTENDANCE_COLUMNS = ["id", "meeting_id", "member_id", "status", "reason"]
-KINDS, STATUSES, ATTENDANCE_STATUSES = set(MK.values), set(Meeting.Status.values), set(Attendance.Status.values)
+# Checked by the database on the bulk insert (foreign keys); the model checks every other field.
+RELATIONS = [field.name for field in Meeting._meta.fields if field.is_relation]
 # The sampled branch's meetings of the last half year go through `meeting_save` (see the docstring).
 SAMPLE_DAYS = 183
 # Minutes of a meeting held more than this many days ago have been confirmed by the park committee.
@@ -511,38 +511,17 @@ class MeetingPlanner:
         return self._eligible[key]
 
     def _errors(self, item: Pending) -> list[str]:
-        """What `meeting_save` (meetings.services._meeting_errors and the model's constraints) would refuse."""
-        meeting, errors = item.meeting, []
-        if (meeting.host is None) == (meeting.joint_body is None):
-            return ["not exactly one host"]
-        owner = meeting.host or meeting.joint_body
-        if meeting.park_id != owner.park_id or meeting.park_id != self.park.pk:
-            errors.append("park is not the host's")
-        if meeting.host is not None and meeting.host.kind not in HOSTING_KINDS:
-            errors.append("host cannot hold meetings")
-        if meeting.kind not in KINDS or meeting.status not in STATUSES:
-            errors.append("unknown kind or status")
-        if meeting.status == Meeting.Status.PLANNED:
-            if meeting.scheduled_at is None or meeting.held_at is not None or item.attendance:
-                errors.append("a planned meeting has a time, and no held time or attendance")
-        elif meeting.held_at is None or meeting.held_at > self.now:
-            errors.append("held in the future or without a time")
-        eligible = self.eligible(meeting)
-        for person in (meeting.chair, meeting.recorder):
-            if person is not None and person.pk not in eligible:
-                errors.append(f"chair or recorder {person.name} is not a member of the host")
-        for line in item.attendance:
-            if line.member.pk not in eligible:
-                errors.append(f"{line.member.name} is not a member of the host")
-            if line.status not in ATTENDANCE_STATUSES:
-                errors.append("unknown attendance status")
-            if line.status == Attendance.Status.ABSENT and not line.reason.strip():
-                errors.append("an absence without a reason")
-        if len({line.member.pk for line in item.attendance}) != len(item.attendance):
-            errors.append("a member listed twice")
-        if len(meeting.place) > 200:
-            errors.append("place too long")
-        return errors
+        """What `meeting_save` would refuse: its own check (`meeting_errors`, the host's members asked once
+        per host) and the model's field checks, which need no query. The database holds the rest (one
+        host, the park's foreign keys) and refuses a bulk insert that breaks it."""
+        meeting = item.meeting
+        meeting.park_id = (meeting.host or meeting.joint_body).park_id  # as meeting_save sets it
+        errors = meeting_errors(meeting, item.attendance, eligible=self.eligible(meeting))
+        try:
+            meeting.clean_fields(exclude=RELATIONS)
+        except ValidationError as error:
+            errors |= error.message_dict
+        return [f"{field}: {message}" for field, message in errors.items()]
 
     # --- matters ---------------------------------------------------------------------------------------
 
