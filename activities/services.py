@@ -122,7 +122,15 @@ def hosts_members(hosts: list[Organization]) -> QuerySet[PartyMember]:
     return PartyMember.objects.filter(in_subtrees).exclude(status=PartyMember.Status.TRANSFERRED_OUT)
 
 
-def _activity_errors(activity: Activity, co_hosts: list[Organization], participants: list[PartyMember]) -> dict:
+def activity_errors(
+    activity: Activity,
+    co_hosts: list[Organization],
+    participants: list[PartyMember],
+    *,
+    eligible: set[int] | None = None,
+) -> dict:
+    """Why `activity_save` would refuse the activity, by field. `eligible`: the ids of the hosts'
+    members, for a bulk loader that holds the rosters; without it, one query asks."""
     errors = _time_errors(activity)
     hosts = [activity.organization, *co_hosts]
     if any(host.kind not in HOSTING_KINDS for host in hosts):
@@ -132,7 +140,9 @@ def _activity_errors(activity: Activity, co_hosts: list[Organization], participa
     if activity.venue_id and activity.venue.park_id != activity.organization.park_id:
         errors["venue"] = _("This venue is in another park.")
     if participants and "co_hosts" not in errors:
-        eligible = set(hosts_members(hosts).filter(pk__in=[m.pk for m in participants]).values_list("pk", flat=True))
+        if eligible is None:
+            asked = hosts_members(hosts).filter(pk__in=[m.pk for m in participants])
+            eligible = set(asked.values_list("pk", flat=True))
         outsiders = [member.name for member in participants if member.pk not in eligible]
         if outsiders:
             errors["participants"] = _("Not members of the hosts: %(names)s.") % {"names": "、".join(outsiders)}
@@ -154,7 +164,7 @@ def activity_save(
         list(participants) if participants is not None else (list(activity.participants.all()) if activity.pk else [])
     )
     co_hosts = [host for host in co_hosts if host.pk != activity.organization_id]
-    errors = _activity_errors(activity, co_hosts, participants)
+    errors = activity_errors(activity, co_hosts, participants)
     if errors:
         raise ValidationError(errors)
     activity.park_id = activity.organization.park_id
@@ -198,6 +208,21 @@ def photo_add(*, activity: Activity, upload: UploadedFile, actor=None) -> Activi
 def designation_save(*, designation: Designation, members: list[PartyMember] | None = None) -> Designation:
     """A designation of an organization, with members of its subtree."""
     designation.park_id = designation.organization.park_id
+    errors = designation_errors(designation, members or [])
+    if errors:
+        raise ValidationError(errors)
+    designation.full_clean()
+    designation.save()
+    if members is not None:
+        designation.members.set(members)
+    return designation
+
+
+def designation_errors(
+    designation: Designation, members: list[PartyMember], *, eligible: set[int] | None = None
+) -> dict:
+    """Why `designation_save` would refuse it: dates in order and not in the future, members from the
+    organization's subtree (`eligible`, their ids, when the caller holds the roster)."""
     errors = {}
     if designation.started_on is None or not year_in_range(designation.started_on.year):
         errors["started_on"] = _("Give a date between 2000 and five years from now.")
@@ -206,17 +231,12 @@ def designation_save(*, designation: Designation, members: list[PartyMember] | N
     if designation.ended_on and designation.started_on and designation.ended_on <= designation.started_on:
         errors["ended_on"] = _("A designation ends after it starts.")
     if members:
-        eligible = set(hosts_members([designation.organization]).values_list("pk", flat=True))
+        if eligible is None:
+            eligible = set(hosts_members([designation.organization]).values_list("pk", flat=True))
         outsiders = [member.name for member in members if member.pk not in eligible]
         if outsiders:
             errors["members"] = _("Not members of the organization: %(names)s.") % {"names": "、".join(outsiders)}
-    if errors:
-        raise ValidationError(errors)
-    designation.full_clean()
-    designation.save()
-    if members is not None:
-        designation.members.set(members)
-    return designation
+    return errors
 
 
 # --- annual plans ----------------------------------------------------------------------------------

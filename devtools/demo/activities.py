@@ -28,10 +28,11 @@ What each report says, as the demo writes it:
 
 Every park gets a few venues besides the meetings demo's (the park's centre, enterprises' shared rooms)
 and bookings. Writing: venues, plans and one activity per park go through the services (`activity_save`,
-`plan_save`); the bulk is checked against the same rules (held activities in the past, participants
-from the hosts' subtrees, no two bookings of a venue overlapping each other or a meeting held there,
-the pipeline's time rules with `one_year_after` and `eligible_on`) and written with one history-aware
-bulk insert per table, many-to-many rows through their `through` models.
+`plan_save`); every bulk row is checked by the services' own validators (`activity_errors`,
+`designation_errors`, the pipeline's `advance_errors`, `extension_errors` and `withdrawal_errors`,
+given the rosters held here so they ask no query), bookings against the bookings still pending (no
+two overlapping each other or a meeting held there), and written with one history-aware bulk insert
+per table, many-to-many rows through their `through` models.
 """
 
 from __future__ import annotations
@@ -41,17 +42,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from activities import services as activities_services
 from activities.models import Activity, ActivityKind, AnnualPlan, Designation, PlanTarget, Venue, VenueBooking
 from activities.services import activity_save, plan_save
 from devtools.demo.builder import BATCH_SIZE, CHANGE_REASON, Formation, Kind, ParkBuilder, day_between, scale_to_total
 from devtools.demo.meetings import short_name
 from meetings.models import Meeting
-from meetings.services import HOSTING_KINDS
 from organizations.models import Application, ApplicationStep, Organization, PartyMember, Stage
-from organizations.pipeline.services import DATE_FIELDS, eligible_on, one_year_after
+from organizations.pipeline import services as pipeline_services
+from organizations.pipeline.services import DATE_FIELDS, one_year_after
 from parkparty.dates import local_datetime
 
 Post = PartyMember.Post
@@ -224,15 +227,8 @@ class ActivityPlanner:
         status: str = HELD,
         description: str = "",
     ) -> Activity:
-        """An unsaved activity, checked as `activity_save` checks it, with its venue booked."""
-        hosts = [host, *co_hosts]
-        if status == HELD and at >= self.now:
-            raise ValueError(f"{title}: held in the future ({at})")
-        if any(h.kind not in HOSTING_KINDS or h.park_id != self.park.pk for h in hosts):
-            raise ValueError(f"{title}: a host cannot host")
-        allowed = {m.pk for h in hosts for m in self._rosters.get(h.pk, [])}
-        if any(m.pk not in allowed for m in participants):
-            raise ValueError(f"{title}: participants outside the hosts")
+        """An unsaved activity, checked by `activity_save`'s own `activity_errors` (the hosts' members from
+        the rosters held here), with its venue booked."""
         activity = Activity(
             park=self.park,
             organization=host,
@@ -245,6 +241,10 @@ class ActivityPlanner:
             place=place,
             non_member_count=non_members,
             description=description,
+        )
+        allowed = {m.pk for h in [host, *co_hosts] for m in self._rosters.get(h.pk, [])}
+        _refuse(
+            title, activities_services.activity_errors(activity, list(co_hosts), list(participants), eligible=allowed)
         )
         if venue is not None and status != Activity.Status.CANCELLED:
             self.book(venue, host, at, minutes, title, activity=activity)
@@ -263,9 +263,7 @@ class ActivityPlanner:
     # --- designations ----------------------------------------------------------------------------------
 
     def designation(self, organization, kind: str, name: str, started_on: date, members, ended_on=None):
-        allowed = {m.pk for m in self._rosters.get(organization.pk, [])}
-        assert all(m.pk in allowed for m in members), name
-        assert started_on <= self.today and (ended_on is None or ended_on > started_on), name
+        """An unsaved designation, checked by `designation_save`'s own `designation_errors`."""
         designation = Designation(
             park=self.park,
             organization=organization,
@@ -274,6 +272,8 @@ class ActivityPlanner:
             started_on=started_on,
             ended_on=ended_on,
         )
+        allowed = {m.pk for m in self._rosters.get(organization.pk, [])}
+        _refuse(name, activities_services.designation_errors(designation, list(members), eligible=allowed))
         self.designations.append((designation, list(members)))
         return designation
 
@@ -305,28 +305,20 @@ class ActivityPlanner:
         )
         stages = list(Stage.values)
         for stage, on in zip(stages[1:], dates[1:], strict=False):
-            previous = getattr(application, DATE_FIELDS[application.stage])
-            eligible = eligible_on(application)
             if stage == Stage.FULL and extended_until:
+                _refuse(name, pipeline_services.extension_errors(application, extended_until))
                 application.probation_extended_until, application.extension_reason = extended_until, extension_reason
-                eligible = eligible_on(application)
-            assert previous <= on <= self.today and (eligible is None or on >= eligible), (name, stage, on)
+            step_introducers = list(introducers) if stage == Stage.PROBATIONARY else []
+            _refuse(name, pipeline_services.advance_errors(application, stage, on, step_introducers))
             setattr(application, DATE_FIELDS[stage], on)
             application.stage = stage
         if extended_until and application.stage == Stage.PROBATIONARY:
-            assert one_year_after(application.probationary_on) < extended_until, name
+            _refuse(name, pipeline_services.extension_errors(application, extended_until))
             application.probation_extended_until, application.extension_reason = extended_until, extension_reason
-        if stages.index(application.stage) >= stages.index(Stage.PROBATIONARY):
-            assert len({m.pk for m in introducers}) >= 2, name
-            assert all(
-                m.status == PartyMember.Status.FULL and m.full_member_on <= application.probationary_on
-                for m in introducers
-            ), name
-        else:
+        if stages.index(application.stage) < stages.index(Stage.PROBATIONARY):
             introducers = ()
         if withdrawn_on:
-            assert application.stage in (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET), name
-            assert getattr(application, DATE_FIELDS[application.stage]) <= withdrawn_on <= self.today, name
+            _refuse(name, pipeline_services.withdrawal_errors(application, withdrawn_on))
             application.withdrawn_on = withdrawn_on
         self.applications.append((application, list(introducers)))
         return application
@@ -676,7 +668,8 @@ def kaihua(p: ActivityPlanner) -> None:
         o.secretary for o in sorted(p.builder.organizations, key=lambda o: o.path)
         if o.secretary is not None and o.secretary.post == Post.MIDDLE_MANAGER
     ]  # fmt: skip
-    assert len(heads) == len(KAIHUA_MASS_POSTS), len(heads)
+    if len(heads) != len(KAIHUA_MASS_POSTS):
+        raise ValueError(f"{len(heads)} mass-organization heads for {len(KAIHUA_MASS_POSTS)} posts")
     for member, post in zip(heads, p.rng("mass").sample(KAIHUA_MASS_POSTS, len(heads)), strict=True):
         member.mass_post = post
     bulk_update_with_history(
@@ -940,7 +933,8 @@ def _dehua_pipeline(p: ActivityPlanner, year: int) -> None:
     all_branches = [o for o in p.organizations(Kind.BRANCH) if o.established_on < date(year, 1, 1)]
     own = [o for o in all_branches if o.formation == Formation.STANDALONE]
     outcomes = [stage for count, stage in DEHUA_OUTCOMES for _ in range(count)]
-    assert len(outcomes) == DEHUA_APPLICATIONS
+    if len(outcomes) != DEHUA_APPLICATIONS:
+        raise ValueError(f"{len(outcomes)} Dehua applications, not {DEHUA_APPLICATIONS}")
     rng.shuffle(outcomes)
     for outcome in outcomes:
         reached = outcome if isinstance(outcome, int) else (1 if outcome.endswith("applicant") else 2)
@@ -1065,3 +1059,9 @@ def yutai(p: ActivityPlanner) -> None:
 
 
 PLANS = {"dehua-chengdong": dehua, "yutai": yutai, "quanzhou": quanzhou, "kaihua": kaihua}
+
+
+def _refuse(what: str, errors: dict) -> None:
+    """Stop the load on a row the services would refuse: the demo writes nothing they would not."""
+    if errors:
+        raise ValidationError({field: f"{what}: {message}" for field, message in errors.items()})

@@ -92,7 +92,8 @@ def application_change(*, application: Application) -> Application:
     return application
 
 
-def _advance_errors(application: Application, stage: str, on: date, introducers: list[PartyMember]) -> dict:
+def advance_errors(application: Application, stage: str, on: date, introducers: list[PartyMember]) -> dict:
+    """Why `application_advance` would refuse this step, by field (a bulk loader asks it step by step)."""
     if application.withdrawn_on:
         return {"stage": _("The application was withdrawn.")}
     current = STAGES.index(application.stage)
@@ -108,17 +109,19 @@ def _advance_errors(application: Application, stage: str, on: date, introducers:
     if not errors and eligible is not None and on < eligible:
         errors["on"] = _("Too early: this step is allowed from %(date)s.") % {"date": eligible}
     if stage == Stage.PROBATIONARY:
-        errors |= _introducer_errors(application, introducers)
+        errors |= _introducer_errors(application, introducers, on)
     return errors
 
 
-def _introducer_errors(application: Application, introducers: list[PartyMember]) -> dict:
+def _introducer_errors(application: Application, introducers: list[PartyMember], on: date) -> dict:
     if len({member.pk for member in introducers}) < INTRODUCERS_NEEDED:
         return {"introducers": _("Name two introducers who are full members.")}
     if any(member.status != PartyMember.Status.FULL for member in introducers):
         return {"introducers": _("Introducers must be full members.")}
     if any(member.organization.park_id != application.park_id for member in introducers):
         return {"introducers": _("Introducers must be members in this park.")}
+    if any(member.full_member_on is None or member.full_member_on > on for member in introducers):
+        return {"introducers": _("Introducers must have been full members by the day of this step.")}
     return {}
 
 
@@ -137,7 +140,7 @@ def application_advance(
     in the future or before the previous step, or (to probationary) lacks two full-member introducers."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     introducers = list(introducers or [])
-    errors = _advance_errors(application, stage, on, introducers)
+    errors = advance_errors(application, stage, on, introducers)
     if errors:
         raise ValidationError(errors)
     setattr(application, DATE_FIELDS[stage], on)
@@ -176,16 +179,24 @@ def _make_full(member: PartyMember, on: date) -> None:
     member.save(update_fields=["status", "full_member_on"])
 
 
+def extension_errors(application: Application, until: date | None) -> dict[str, str]:
+    """Why a probation cannot be extended to `until`: only a probation, past its normal year, by at
+    most a year more."""
+    if application.stage != Stage.PROBATIONARY:
+        return {"stage": _("Only a probation can be extended.")}
+    normal_end = one_year_after(application.probationary_on)
+    if until is None or until <= normal_end or until > one_year_after(normal_end):
+        return {"until": _("An extension ends after %(start)s and at most a year later.") % {"start": normal_end}}
+    return {}
+
+
 @transaction.atomic
 def probation_extend(*, application: Application, until: date, reason: str, actor=None) -> Application:
     """Extend a probation (延长预备期): to at most two years after it began, with a reason."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.stage != Stage.PROBATIONARY:
-        raise ValidationError({"stage": _("Only a probation can be extended.")})
-    normal_end = one_year_after(application.probationary_on)
-    errors = {}
-    if until is None or until <= normal_end or until > one_year_after(normal_end):
-        errors["until"] = _("An extension ends after %(start)s and at most a year later.") % {"start": normal_end}
+    errors = extension_errors(application, until)
+    if "stage" in errors:
+        raise ValidationError(errors)
     errors |= change_reason_errors(reason, missing=_("Say why the probation is extended."))
     if errors:
         raise ValidationError(errors)
@@ -196,13 +207,21 @@ def probation_extend(*, application: Application, until: date, reason: str, acto
     return application
 
 
+def withdrawal_errors(application: Application, on: date | None) -> dict[str, str]:
+    """Why the application cannot be withdrawn on `on`: a member leaves through the roster, and the
+    day is not before the current step's."""
+    if application.stage in (Stage.PROBATIONARY, Stage.FULL):
+        return {"stage": _("A member leaves through the roster, not the pipeline.")}
+    return _date_errors(on, "on", getattr(application, DATE_FIELDS[application.stage]))
+
+
 @transaction.atomic
 def application_withdraw(*, application: Application, on: date, reason: str, actor=None) -> Application:
     """The person leaves the pipeline before becoming a member (a member leaves through the roster)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.stage in (Stage.PROBATIONARY, Stage.FULL):
-        raise ValidationError({"stage": _("A member leaves through the roster, not the pipeline.")})
-    errors = _date_errors(on, "on", getattr(application, DATE_FIELDS[application.stage]))
+    errors = withdrawal_errors(application, on)
+    if "stage" in errors:
+        raise ValidationError(errors)
     errors |= change_reason_errors(reason, missing=_("Say why the application is withdrawn."))
     if errors:
         raise ValidationError(errors)

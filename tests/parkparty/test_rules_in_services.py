@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from enterprises.models import Coverage
 from meetings.models import Meeting
@@ -238,3 +238,42 @@ def test_a_viewer_may_not_ask_for_a_report(world):
 
     with pytest.raises(PermissionDenied):
         report_services.report_request(park=world.park, kind="monthly", period="2024-05", user=world.users["viewer"])
+
+
+# --- the pipeline's rules, once, for the services and the demo alike -------------------------------
+
+
+def test_an_introducer_must_have_been_a_full_member_by_the_day_of_the_step(world):
+    from django.core.exceptions import ValidationError
+
+    from organizations.pipeline import services as pipeline_services
+
+    target = pipeline_services.application_advance(application=world.application_a, stage="target", on=date(2024, 3, 1))
+    long_full = f.PartyMemberFactory(
+        organization=world.branch_a,
+        name="老党员",
+        status="full",
+        joined_on=date(2010, 1, 1),
+        full_member_on=date(2011, 1, 1),
+    )
+    full_later = f.PartyMemberFactory(
+        organization=world.branch_a,
+        name="新党员",
+        status="full",
+        joined_on=date(2023, 1, 1),
+        full_member_on=date(2024, 8, 1),
+    )
+
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        pipeline_services.application_advance(
+            application=target, stage="probationary", on=date(2024, 7, 1), introducers=[long_full, full_later]
+        )
+    assert "full members by the day" in error.value.message_dict["introducers"][0]
+
+
+def test_the_withdrawal_check_the_demo_asks_is_the_services(world):
+    from organizations.pipeline import services as pipeline_services
+
+    application = world.application_a  # an activist since 2023-03-01
+    assert pipeline_services.withdrawal_errors(application, date(2023, 2, 1)).keys() == {"on"}
+    assert pipeline_services.withdrawal_errors(application, date(2023, 4, 1)) == {}
