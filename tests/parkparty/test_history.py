@@ -150,3 +150,18 @@ def test_the_history_costs_the_same_queries_for_one_change_as_for_ten(world):
         other = f.PartyMemberFactory(organization=world.branch_a, name=f"成员{n}")
         services.meeting_save(meeting=meeting, attendance=[services.AttendanceLine(other)], reason=f"第{n}次更正")
     assert queries() == one
+
+
+def test_saving_an_attendance_list_costs_the_same_queries_for_three_members_as_for_thirty(world):
+    def members(n: int, tag: str):
+        return [f.PartyMemberFactory(organization=world.branch_a, name=f"{tag}{i}") for i in range(n)]
+
+    def save_queries(people) -> int:
+        meeting = Meeting(host=world.branch_a, status="held", kind="theme_day", topic="主题党日")
+        meeting.held_at = local_datetime(date(2024, 5, 20), 9)
+        with CaptureQueriesContext(connection) as captured:
+            services.meeting_save(meeting=meeting, attendance=[services.AttendanceLine(m) for m in people])
+        return len(captured)
+
+    three, thirty = members(3, "甲"), members(30, "乙")
+    assert save_queries(three) == save_queries(thirty)
