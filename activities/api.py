@@ -50,15 +50,6 @@ def park_fixed_once_created(serializer, fields) -> dict:
     return fields
 
 
-def organizations_of_the_park(user, queryset):
-    """Co-hosts: any organization of a park the user works in (活动共办 crosses branches), not only those
-    the user may read. The service checks that co-hosts are of the host's park."""
-    scope = access.scope_of(user)
-    if scope.everything:
-        return queryset
-    return queryset.filter(park__in=scope.read_parks | scope.home_parks)
-
-
 # --- activities ------------------------------------------------------------------------------------
 
 
@@ -82,7 +73,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     co_hosts = ScopedRelatedField(
         queryset=Organization.objects.all(),
-        scope=organizations_of_the_park,
+        scope=access.in_parks_known,  # the service checks co-hosts are of the host's park
         many=True,
         required=False,
         label=gettext_lazy("co-hosts"),

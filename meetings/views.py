@@ -653,10 +653,7 @@ def matter_new(request):
 def _matter_form(request) -> MatterForm:
     user = request.user
     scope = access.scope_of(user)
-    parks = access.visible(user, Park)
-    if not scope.everything:
-        parks = parks.filter(pk__in=sorted(scope.admin_parks | scope.home_parks))
-    parks = list(parks)
+    parks = list(access.in_parks_worked_in(user, access.visible(user, Park)))
     # An admin picks freely; a secretary names their organization; an instructor their enterprise.
     require = None if scope.is_admin else "organization" if scope.is_secretary else "enterprise"
     recent = timezone.now() - timedelta(days=120)

@@ -254,6 +254,31 @@ def organizations_in_charge(user, queryset: QuerySet | None = None) -> QuerySet:
     return _filter(queryset, clauses)
 
 
+def _in_parks(user, queryset, parks_of: Callable[[Scope], frozenset[int]]) -> QuerySet:
+    queryset = _as_queryset(queryset)
+    scope = scope_of(user)
+    if scope.everything:
+        return queryset
+    return queryset.filter(**{f"{policy_for(queryset.model).park}__in": sorted(parks_of(scope))})
+
+
+def administered(user, queryset) -> QuerySet:
+    """The rows of the parks the user administers (where only park admins write: ratings, subsidies)."""
+    return _in_parks(user, queryset, lambda scope: scope.admin_parks)
+
+
+def in_parks_worked_in(user, queryset) -> QuerySet:
+    """The rows of the parks the user administers or works in as a secretary or instructor (not those
+    they only view): where they may raise matters."""
+    return _in_parks(user, queryset, lambda scope: scope.admin_parks | scope.home_parks)
+
+
+def in_parks_known(user, queryset) -> QuerySet:
+    """The rows of every park the user reads or works in: an activity's co-hosts may be any organization
+    of such a park (活动共办 crosses branches), not only those the user may read."""
+    return _in_parks(user, queryset, lambda scope: scope.read_parks | scope.home_parks)
+
+
 def statistics_parks(user) -> QuerySet:
     """Parks whose park-wide statistics the user may read: those they administer or view."""
     parks = apps.get_model(PARK_MODEL).objects.all()

@@ -38,11 +38,8 @@ PAGE_SIZE = 50
 def rateable(user) -> QuerySet[Organization]:
     """The organizations the user may rate: the rated kinds, not dissolved, in the parks they administer
     (ratings are written by park admins only, whatever the organization policy says of secretaries)."""
-    scope = access.scope_of(user)
     organizations = Organization.objects.filter(kind__in=Organization.BRANCH_KINDS, dissolved_on__isnull=True)
-    if not scope.everything:
-        organizations = organizations.filter(park__in=sorted(scope.admin_parks))
-    return organizations.select_related("park").order_by("park__name", "path")
+    return access.administered(user, organizations).select_related("park").order_by("park__name", "path")
 
 
 def _star_levels(park_id: int) -> list[dict]:
