@@ -13,15 +13,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q, Subquery, Sum
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from activities.models import Activity, ActivityKind, Designation
 from activities.selectors import designation_counts, held_activities
-from enterprises.models import Coverage, active_on
-from enterprises.selectors import coverage_summary, enterprises_in_park_on, with_coverage_on
+from enterprises.selectors import (
+    coverage_summary,
+    covering_organization_name_on,
+    enterprises_in_park_on,
+    with_coverage_on,
+)
 from meetings.models import ChairTerm, JointBody, Matter, MeetingKind
 from meetings.selectors import (
     add_months,
@@ -140,11 +144,10 @@ def coverage(ctx: Context) -> dict:
 def newly_uncovered(ctx: Context) -> dict:
     """Enterprises uncovered on the last day that were covered the day before the period began, or
     that entered the park during it: who the committee must reach this month. One query."""
-    covered_before = Coverage.objects.filter(active_on(ctx.day_before), enterprise=OuterRef("pk"))
     uncovered = with_coverage_on(enterprises_in_park_on(ctx.parks, ctx.as_of), ctx.as_of).filter(
         covering_formation__isnull=True
     )
-    newly = uncovered.annotate(previous_organization=Subquery(covered_before.values("organization__name")[:1])).filter(
+    newly = uncovered.annotate(previous_organization=covering_organization_name_on(ctx.day_before)).filter(
         Q(previous_organization__isnull=False) | Q(entered_on__gte=ctx.period.start)
     )
     rows = newly.order_by("name", "pk").values_list("name", "entered_on", "previous_organization")
