@@ -18,8 +18,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from activities.models import Activity, ActivityKind, Designation
-from activities.selectors import designation_counts, held_activities
+from activities.models import ActivityKind, Designation
+from activities.selectors import designation_counts, held_activities, member_participants_by_kind
 from enterprises.selectors import (
     coverage_summary,
     covering_organization_name_on,
@@ -215,12 +215,7 @@ def activities(ctx: Context) -> dict:
         row["kind"]: row
         for row in held.values("kind").annotate(held=Count("pk"), non_members=Sum("non_member_count")).order_by()
     }
-    members = dict(
-        Activity.participants.through.objects.filter(activity__in=held.values("pk"))
-        .values("activity__kind")
-        .annotate(n=Count("pk"))
-        .values_list("activity__kind", "n")
-    )
+    members = member_participants_by_kind(held)
     rows = [
         [label, per_kind[kind]["held"], members.get(kind, 0), per_kind[kind]["non_members"] or 0]
         for kind, label in ActivityKind.choices
@@ -373,7 +368,7 @@ def _training_totals(ctx: Context) -> dict:
     Two queries: summing non-members over a join with participants would count each once per member."""
     trainings = held_activities(ctx.park_ids).filter(kind=ActivityKind.TRAINING, **ctx.held_between("starts_at"))
     row = trainings.aggregate(trainings=Count("pk"), non_members=Sum("non_member_count", default=0))
-    members = Activity.participants.through.objects.filter(activity__in=trainings.values("pk")).count()
+    members = sum(member_participants_by_kind(trainings).values())
     return {"trainings": row["trainings"], "training_attendances": members + row["non_members"]}
 
 

@@ -4,9 +4,10 @@ chair. The world is that of tests/conftest.py (see tests/reports/test_report_sec
 
 from datetime import date
 
+from activities.models import ActivityKind
 from enterprises.models import Coverage
 from tests import factories as f
-from tests.reports.test_report_sections import context, run
+from tests.reports.test_report_sections import context, held_activity, run
 
 
 def test_newly_uncovered_names_who_covered_an_enterprise_before_the_month(world):
@@ -20,3 +21,15 @@ def test_newly_uncovered_names_who_covered_an_enterprise_before_the_month(world)
         ["丁新入园企业", date(2024, 6, 5), None],
         ["乙电商有限公司", date(2015, 1, 1), world.branch_b.name],
     ]
+
+
+def test_activities_count_member_participants_per_kind_apart_from_non_members(world):
+    held_activity(world.branch_b, "training", date(2024, 6, 3), participants=[world.member_b], non_members=4)
+
+    rows = run("activities", context(world, "monthly", "2024-06"))["rows"]
+
+    # Branch A's volunteer service of 2024-06-15 had member A and 12 non-members.
+    assert {label: (held, members, others) for label, held, members, others in rows} == {
+        ActivityKind.TRAINING.label: (1, 1, 4),
+        ActivityKind.VOLUNTEER.label: (1, 1, 12),
+    }
