@@ -242,6 +242,48 @@ def matter_stats(*, park_ids: list[int], since: date | None = None, until: date 
     }
 
 
+def _raised_between(since: date, until: date) -> Q:
+    return Q(raised_on__gte=since, raised_on__lte=until)
+
+
+def _resolved_between(since: date, until: date) -> Q:
+    """Resolved in the range, whenever raised: a matter closed without a solution was not resolved."""
+    return Q(status=Matter.Status.RESOLVED, resolved_on__gte=since, resolved_on__lte=until)
+
+
+def matters_raised_and_resolved(*, park_ids: list[int], since: date, until: date) -> dict:
+    """`raised`: matters raised from `since` to `until` (both included); `resolved`: those resolved in
+    that range, whenever they were raised (unlike `matter_stats`, which follows the raised ones). One query."""
+    return Matter.objects.filter(park_id__in=park_ids).aggregate(
+        raised=Count("pk", filter=_raised_between(since, until)),
+        resolved=Count("pk", filter=_resolved_between(since, until)),
+    )
+
+
+def matters_raised_and_resolved_by_organization(*, park_ids: list[int], since: date, until: date) -> dict[int, dict]:
+    """Organization id → `raised` and `resolved` as in `matters_raised_and_resolved`, counting each
+    organization's own matters (not its subtree's); organizations with neither are absent. One query."""
+    raised, resolved = _raised_between(since, until), _resolved_between(since, until)
+    rows = (
+        Matter.objects.filter(raised | resolved, park_id__in=park_ids, organization__isnull=False)
+        .values("organization")
+        .annotate(raised=Count("pk", filter=raised), resolved=Count("pk", filter=resolved))
+        .order_by()
+    )
+    return {row["organization"]: row for row in rows}
+
+
+def matters_past_due_on(park_ids: list[int], today: date) -> QuerySet[Matter]:
+    """Matters neither resolved nor closed whose due date is before `today`, earliest due first, with
+    their organization and enterprise. One query."""
+    return (
+        Matter.objects.filter(park_id__in=park_ids, due_on__lt=today)
+        .exclude(status__in=Matter.DONE)
+        .select_related("organization", "enterprise")
+        .order_by("due_on", "pk")
+    )
+
+
 # --- what a quarterly rating suggests (registered in MeetingsConfig.ready) --------------------------
 
 

@@ -12,8 +12,8 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.selectors import enterprises_in_park_on, enterprises_needing_own_branch
-from meetings.models import ChairTerm, JointBody, Matter, MeetingKind
-from meetings.selectors import add_months, overdue, window_containing
+from meetings.models import ChairTerm, JointBody, MeetingKind
+from meetings.selectors import add_months, matters_past_due_on, overdue, window_containing
 from organizations.models import Park, Stage
 from organizations.pipeline.selectors import due_soon
 
@@ -103,15 +103,9 @@ def conversions_due(park_ids: list[int], today: date) -> list[Alert]:
 
 
 def matters_past_due(park_ids: list[int], today: date) -> list[Alert]:
-    late = (
-        Matter.objects.filter(park_id__in=park_ids, due_on__lt=today)
-        .exclude(status__in=Matter.DONE)
-        .select_related("organization", "enterprise")
-        .order_by("due_on", "pk")
-    )
     return [
         Alert("matter_past_due", matter.title, str(matter.organization or matter.enterprise or ""), matter.due_on)
-        for matter in late
+        for matter in matters_past_due_on(park_ids, today)
     ]
 
 

@@ -26,12 +26,14 @@ from enterprises.selectors import (
     enterprises_in_park_on,
     with_coverage_on,
 )
-from meetings.models import ChairTerm, JointBody, Matter, MeetingKind
+from meetings.models import ChairTerm, JointBody, MeetingKind
 from meetings.selectors import (
     add_months,
     compliance,
     held_meetings,
     matter_stats,
+    matters_raised_and_resolved,
+    matters_raised_and_resolved_by_organization,
     window_containing,
     windows_ending_in,
 )
@@ -85,14 +87,6 @@ class Context:
             f"{field_name}__gte": local_datetime(self.period.start),
             f"{field_name}__lt": local_datetime(self.until + timedelta(days=1)),
         }
-
-    def raised(self) -> Q:
-        """Matters raised in the period."""
-        return Q(raised_on__gte=self.period.start, raised_on__lte=self.until)
-
-    def resolved(self) -> Q:
-        """Matters resolved in the period, whenever they were raised (closed without a solution are not)."""
-        return Q(status=Matter.Status.RESOLVED, resolved_on__gte=self.period.start, resolved_on__lte=self.until)
 
 
 SECTIONS: dict[str, Callable[[Context], dict]] = {}
@@ -228,13 +222,13 @@ def activities(ctx: Context) -> dict:
 def matters(ctx: Context) -> dict:
     """Matters raised in the period and where they stand, and those resolved in it whenever raised."""
     stats = matter_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
-    resolved_in_period = Matter.objects.filter(ctx.resolved(), park_id__in=ctx.park_ids).count()
+    in_period = matters_raised_and_resolved(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     return {
         "figures": {
             "raised": stats["raised"],
             "resolved": stats["resolved"],
             "open": stats["open"],
-            "resolved_in_period": resolved_in_period,
+            "resolved_in_period": in_period["resolved"],
             "median_days_to_resolve": stats["median_days_to_resolve"],
         }
     }
@@ -383,16 +377,15 @@ def totals(ctx: Context) -> dict:
     """The totals the case reports quote: meetings held, problems solved, trainings and attendances,
     money paid, applications and new members, designations, coverage. Ten queries."""
     meetings_held = held_meetings(ctx.park_ids).filter(**ctx.held_between("held_at")).count()
-    matter_counts = Matter.objects.filter(park_id__in=ctx.park_ids).aggregate(
-        matters_raised=Count("pk", filter=ctx.raised()), matters_resolved=Count("pk", filter=ctx.resolved())
-    )
+    matter_counts = matters_raised_and_resolved(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     paid = subsidy_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     pipeline = member_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     covered = coverage_summary(parks=ctx.parks, as_of=ctx.as_of)
     return {
         "figures": {
             "meetings_held": meetings_held,
-            **matter_counts,
+            "matters_raised": matter_counts["raised"],
+            "matters_resolved": matter_counts["resolved"],
             **_training_totals(ctx),
             "subsidies_paid": Decimal(paid["total"]),
             "applications": pipeline["applications"],
@@ -450,18 +443,6 @@ def _activities_led(ctx: Context) -> dict[int, int]:
     return dict(held.values("organization").annotate(n=Count("pk")).order_by().values_list("organization", "n"))
 
 
-def _matters_by_organization(ctx: Context) -> dict[int, dict]:
-    """Organization id → matters it raised in the period and those it resolved in it. One query."""
-    raised, resolved = ctx.raised(), ctx.resolved()
-    rows = (
-        Matter.objects.filter(raised | resolved, park_id__in=ctx.park_ids, organization__isnull=False)
-        .values("organization")
-        .annotate(raised=Count("pk", filter=raised), resolved=Count("pk", filter=resolved))
-        .order_by()
-    )
-    return {row["organization"]: row for row in rows}
-
-
 @section("appraisal")
 def appraisal(ctx: Context) -> dict:
     """The secretaries' duty-appraisal pack (述职评议): per branch, its 三会一课 over the period, the
@@ -470,7 +451,9 @@ def appraisal(ctx: Context) -> dict:
     and three per month of the period (see `compliance_totals`), whatever the number of branches."""
     meetings = compliance_totals(ctx)
     led = _activities_led(ctx)
-    matter_counts = _matters_by_organization(ctx)
+    matter_counts = matters_raised_and_resolved_by_organization(
+        park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until
+    )
     rows = [
         _appraisal_row(organization, meetings.get(organization.pk), led, matter_counts.get(organization.pk, {}))
         for organization in _appraised(ctx)

@@ -7,7 +7,7 @@ from datetime import date
 from activities.models import ActivityKind
 from enterprises.models import Coverage
 from tests import factories as f
-from tests.reports.test_report_sections import context, held_activity, run
+from tests.reports.test_report_sections import context, held_activity, raised_matter, run
 
 
 def test_newly_uncovered_names_who_covered_an_enterprise_before_the_month(world):
@@ -33,3 +33,13 @@ def test_activities_count_member_participants_per_kind_apart_from_non_members(wo
         ActivityKind.TRAINING.label: (1, 1, 4),
         ActivityKind.VOLUNTEER.label: (1, 1, 12),
     }
+
+
+def test_matters_resolved_in_the_month_count_whenever_they_were_raised(world):
+    raised_matter(world.branch_b, date(2024, 4, 1), resolved_on=date(2024, 6, 5))
+    raised_matter(world.branch_b, date(2024, 6, 2), resolved_on=date(2024, 7, 1))
+
+    figures = run("matters", context(world, "monthly", "2024-06"))["figures"]
+
+    # `resolved` follows June's matter to its resolution in July; `resolved_in_period` is April's.
+    assert (figures["raised"], figures["resolved"], figures["resolved_in_period"]) == (1, 1, 1)
