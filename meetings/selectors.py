@@ -10,16 +10,20 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from meetings.models import Attendance, Guest, Matter, Meeting, MeetingRule, Period
+from meetings.models import Attendance, ChairTerm, Guest, JointBody, Matter, Meeting, MeetingRule, Period
 from organizations.models import Organization, PartyMember
 from parkparty.dates import add_months, local_datetime, quarter_bounds
 from parkparty.figures import rate
 from parkparty.history import Revision, Source, revisions
+
+if TYPE_CHECKING:
+    from enterprises.models import Enterprise
 
 MONTHS_IN = {Period.MONTH: 1, Period.QUARTER: 3, Period.HALF_YEAR: 6, Period.YEAR: 12}
 
@@ -192,6 +196,38 @@ def attendance_rate(meeting: Meeting):
 
     statuses = [row.status for row in meeting.attendance.all()]
     return rate(statuses.count(Attendance.Status.PRESENT), len(statuses))
+
+
+# --- joint bodies ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RotatingChair:
+    """A joint body's rotating chair (轮值主席) for a month: the term the month falls in, and the
+    enterprise whose secretary chairs it, None while the schedule names no one."""
+
+    joint_body: JointBody
+    term_starts_on: date
+    enterprise: Enterprise | None
+
+
+def rotating_chairs(park_ids: list[int], month: date) -> list[RotatingChair]:
+    """The chair of `month` of every joint body of the parks established before it, by name: the term
+    starting with the month, or with its quarter for a body whose chair rotates quarterly. Two queries,
+    whatever the number of bodies."""
+    bodies = JointBody.objects.filter(park_id__in=park_ids, established_on__lt=month)
+    # A quarterly term that covers the month started at most two months before it.
+    chairs = {
+        (term.joint_body_id, term.starts_on): term.enterprise
+        for term in ChairTerm.objects.filter(
+            joint_body__in=bodies, starts_on__lte=month, starts_on__gte=add_months(month, -2)
+        ).select_related("enterprise")
+    }
+    result = []
+    for body in bodies.order_by("name", "pk"):
+        term_starts_on = window_containing(body.cadence, month)[0]
+        result.append(RotatingChair(body, term_starts_on, chairs.get((body.pk, term_starts_on))))
+    return result
 
 
 # --- matters ---------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from enterprises.selectors import (
     enterprises_in_park_on,
     with_coverage_on,
 )
-from meetings.models import ChairTerm, JointBody, MeetingKind
+from meetings.models import MeetingKind
 from meetings.selectors import (
     add_months,
     compliance,
@@ -34,7 +34,7 @@ from meetings.selectors import (
     matter_stats,
     matters_raised_and_resolved,
     matters_raised_and_resolved_by_organization,
-    window_containing,
+    rotating_chairs,
     windows_ending_in,
 )
 from organizations.models import Classification, Organization, Park, PartyMember, Subsidy, SubsidyKind
@@ -257,18 +257,10 @@ def members(ctx: Context) -> dict:
 @section("next_chair")
 def next_chair(ctx: Context) -> dict:
     """Each joint body's rotating chair for the month after the period. Two queries."""
-    next_month = ctx.period.end
-    bodies = list(JointBody.objects.filter(park_id__in=ctx.park_ids, established_on__lt=next_month).order_by("name"))
-    terms = {
-        (term.joint_body_id, term.starts_on): term.enterprise.name
-        for term in ChairTerm.objects.filter(
-            joint_body__in=bodies, starts_on__lte=next_month, starts_on__gte=add_months(next_month, -2)
-        ).select_related("enterprise")
-    }
-    rows = []
-    for body in bodies:
-        term_start = window_containing(body.cadence, next_month)[0]
-        rows.append([body.name, term_start, terms.get((body.pk, term_start), "")])
+    rows = [
+        [chair.joint_body.name, chair.term_starts_on, chair.enterprise.name if chair.enterprise else ""]
+        for chair in rotating_chairs(ctx.park_ids, ctx.period.end)
+    ]
     return table(["joint_body", "term_starts_on", "chair"], rows)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from activities.models import ActivityKind
 from enterprises.models import Coverage
+from meetings.models import ChairTerm, JointBody
 from tests import factories as f
 from tests.reports.test_report_sections import context, held_activity, raised_matter, run
 
@@ -43,3 +44,22 @@ def test_matters_resolved_in_the_month_count_whenever_they_were_raised(world):
 
     # `resolved` follows June's matter to its resolution in July; `resolved_in_period` is April's.
     assert (figures["raised"], figures["resolved"], figures["resolved_in_period"]) == (1, 1, 1)
+
+
+def test_next_chair_names_the_chair_of_the_term_that_covers_the_month_after(world):
+    alliance = JointBody.objects.create(
+        park=world.park,
+        name="产业链党建联盟",
+        kind="chain_alliance",
+        established_on=date(2020, 1, 1),
+        cadence="quarter",
+    )
+    ChairTerm.objects.create(joint_body=alliance, starts_on=date(2024, 7, 1), enterprise=world.enterprise_b)
+
+    rows = run("next_chair", context(world, "monthly", "2024-07"))["rows"]
+
+    # August: the alliance's chair is that of the third quarter; the monthly conference names no one yet.
+    assert {name: (starts_on, chair) for name, starts_on, chair in rows} == {
+        "产业链党建联盟": (date(2024, 7, 1), world.enterprise_b.name),
+        world.joint_body.name: (date(2024, 8, 1), ""),
+    }
