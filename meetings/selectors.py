@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from meetings.models import Attendance, ChairTerm, Guest, JointBody, Matter, Meeting, MeetingRule, Period
 from organizations.models import Organization, PartyMember
+from organizations.selectors import organizations_existing
 from parkparty.dates import add_months, local_datetime, quarter_bounds
 from parkparty.figures import rate
 from parkparty.history import Revision, Source, revisions
@@ -135,15 +136,6 @@ def _rules_by_park_and_kind(park_ids: list[int], periods) -> dict:
     return rules
 
 
-def _organizations_existing(park_ids: list[int], kinds: set[str], start: date, end: date) -> QuerySet[Organization]:
-    """Organizations of these kinds that existed at some time in [start, end)."""
-    return (
-        Organization.objects.filter(park_id__in=park_ids, kind__in=kinds, established_on__lt=end)
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=start))
-        .order_by("path")
-    )
-
-
 def _owes(organization: Organization, window: tuple[date, date]) -> bool:
     """An organization owes a window's meetings if it existed for all of it: a branch founded in
     mid-quarter owes that quarter nothing yet, but owes the next month's."""
@@ -162,7 +154,7 @@ def compliance(
     start = min(w[0] for w in windows.values())
     end = max(w[1] for w in windows.values())
     kinds = {org_kind for _park, org_kind in rules}
-    candidates = _organizations_existing(park_ids, kinds, start, end)
+    candidates = organizations_existing(park_ids, start, end, kinds=kinds)
     if organizations is not None:
         candidates = candidates.filter(pk__in=organizations.values("pk"))
     counts = monthly_counts(park_ids, start, end, hosts=None if organizations is None else candidates)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, Subquery, Sum
 from django.utils.text import capfirst
@@ -37,9 +38,10 @@ from meetings.selectors import (
     rotating_chairs,
     windows_ending_in,
 )
-from organizations.models import Classification, Organization, Park, PartyMember, Subsidy, SubsidyKind
-from organizations.pipeline.selectors import member_stats
+from organizations.models import Classification, Park, Subsidy, SubsidyKind
+from organizations.pipeline.selectors import became_full_members, member_stats
 from organizations.ratings.selectors import latest_confirmed, rated_organizations, rating_stats
+from organizations.selectors import organizations_existing
 from organizations.subsidies.selectors import standing, subsidy_stats
 from parkparty.dates import local_datetime
 from parkparty.figures import rate
@@ -47,6 +49,9 @@ from parkparty.figures import rate
 from . import alerts as alert_checks
 from .models import ReportKind
 from .periods import Period
+
+if TYPE_CHECKING:
+    from organizations.models import Organization
 
 ZERO = Decimal("0.00")
 
@@ -238,9 +243,7 @@ def matters(ctx: Context) -> dict:
 def members(ctx: Context) -> dict:
     """The roster now, and the pipeline's changes in the period."""
     stats = member_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
-    became_full = PartyMember.objects.filter(
-        organization__park_id__in=ctx.park_ids, full_member_on__gte=ctx.period.start, full_member_on__lte=ctx.until
-    ).count()
+    became_full = became_full_members(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     return {
         "figures": {
             "members": stats["members"],
@@ -418,15 +421,9 @@ def _appraised(ctx: Context):
     """Branch-kind organizations that existed at some time between the period's start and `as_of`, with
     their secretary and the stars of their latest confirmed rating on `as_of`. One query."""
     latest = latest_confirmed(ctx.as_of)
-    return (
-        Organization.objects.filter(
-            park_id__in=ctx.park_ids, kind__in=Organization.BRANCH_KINDS, established_on__lte=ctx.as_of
-        )
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=ctx.period.start))
-        .select_related("secretary")
-        .annotate(stars=Subquery(latest.values("stars")[:1]))
-        .order_by("path")
-    )
+    # `as_of` is the last day counted: a branch established on it existed in the period.
+    existing = organizations_existing(ctx.park_ids, ctx.period.start, ctx.as_of + timedelta(days=1))
+    return existing.select_related("secretary").annotate(stars=Subquery(latest.values("stars")[:1]))
 
 
 def _activities_led(ctx: Context) -> dict[int, int]:

@@ -63,3 +63,14 @@ def test_next_chair_names_the_chair_of_the_term_that_covers_the_month_after(worl
         "产业链党建联盟": (date(2024, 7, 1), world.enterprise_b.name),
         world.joint_body.name: (date(2024, 8, 1), ""),
     }
+
+
+def test_members_who_became_full_in_the_month_count_even_if_transferred_out_since(world):
+    f.PartyMemberFactory(organization=world.branch_a, full_member_on=date(2024, 6, 20))
+    f.PartyMemberFactory(organization=world.branch_b, status="transferred_out", full_member_on=date(2024, 6, 5))
+    f.PartyMemberFactory(organization=world.branch_b, full_member_on=date(2024, 7, 1))
+    f.PartyMemberFactory(organization=world.other_branch, full_member_on=date(2024, 6, 10))
+
+    figures = run("members", context(world, "monthly", "2024-06"))["figures"]
+
+    assert figures["became_full"] == 2
