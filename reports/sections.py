@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, Subquery, Sum
 from django.utils.text import capfirst
@@ -49,9 +48,6 @@ from parkparty.figures import rate
 from . import alerts as alert_checks
 from .models import ReportKind
 from .periods import Period
-
-if TYPE_CHECKING:
-    from organizations.models import Organization
 
 ZERO = Decimal("0.00")
 
@@ -450,7 +446,8 @@ def appraisal(ctx: Context) -> dict:
     return table(APPRAISAL_COLUMNS, rows)
 
 
-def _appraisal_row(organization: Organization, meetings: ComplianceTotal | None, led: dict, matters: dict) -> list:
+def _appraisal_row(organization, meetings: ComplianceTotal | None, led: dict, matters: dict) -> list:
+    """One branch of `_appraised` (its secretary selected, its stars annotated) as a row of the pack."""
     # A branch kind with no meeting rule in this park owes nothing: zero required, no rate.
     meetings = meetings or ComplianceTotal(organization.name)
     return [
