@@ -20,6 +20,13 @@ def held_activities(park_ids: list[int]) -> QuerySet[Activity]:
     return Activity.objects.filter(park_id__in=park_ids, status=Activity.Status.HELD)
 
 
+def member_participants_by_kind(activities: QuerySet[Activity]) -> dict[str, int]:
+    """Kind → members listed as participants of these activities, a member once per activity they took
+    part in; non-members are a number on each activity, not counted here. One query, grouped in SQL."""
+    participations = Activity.participants.through.objects.filter(activity__in=activities.values("pk"))
+    return dict(participations.values("activity__kind").annotate(n=Count("pk")).values_list("activity__kind", "n"))
+
+
 @dataclass(frozen=True)
 class Progress:
     target: PlanTarget

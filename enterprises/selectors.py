@@ -30,14 +30,25 @@ def with_current_coverage(enterprises: QuerySet[Enterprise], on: date) -> QueryS
     list drops them (Django leaves unreferenced annotations out of count()). Aggregates over a whole
     park use `with_coverage_on`'s join instead.
     """
-    in_force = Coverage.objects.filter(active_on(on), enterprise=OuterRef("pk"))
+    in_force = _coverage_in_force(on)
     assignments = InstructorAssignment.objects.filter(active_on(on), enterprise=OuterRef("pk"))
     return enterprises.annotate(
         covering_organization_id=Subquery(in_force.values("organization_id")[:1]),
         covering_formation=Subquery(in_force.values("organization__formation")[:1]),
-        covering_organization_name=Subquery(in_force.values("organization__name")[:1]),
+        covering_organization_name=covering_organization_name_on(on),
         has_instructor=Exists(assignments),
     )
+
+
+def _coverage_in_force(on: date) -> QuerySet[Coverage]:
+    """The outer enterprise's coverage in force on the date: at most one, the service keeps them apart."""
+    return Coverage.objects.filter(active_on(on), enterprise=OuterRef("pk"))
+
+
+def covering_organization_name_on(on: date) -> Subquery:
+    """The name of the organization covering the outer enterprise on the date, null when none did: a
+    correlated subquery to annotate enterprises with, so it costs no query of its own."""
+    return Subquery(_coverage_in_force(on).values("organization__name")[:1])
 
 
 def with_coverage_on(enterprises: QuerySet[Enterprise], on: date) -> QuerySet[Enterprise]:

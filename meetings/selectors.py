@@ -10,16 +10,21 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from meetings.models import Attendance, Guest, Matter, Meeting, MeetingRule, Period
+from meetings.models import Attendance, ChairTerm, Guest, JointBody, Matter, Meeting, MeetingRule, Period
 from organizations.models import Organization, PartyMember
+from organizations.selectors import organizations_existing
 from parkparty.dates import add_months, local_datetime, quarter_bounds
 from parkparty.figures import rate
 from parkparty.history import Revision, Source, revisions
+
+if TYPE_CHECKING:
+    from enterprises.models import Enterprise
 
 MONTHS_IN = {Period.MONTH: 1, Period.QUARTER: 3, Period.HALF_YEAR: 6, Period.YEAR: 12}
 
@@ -131,15 +136,6 @@ def _rules_by_park_and_kind(park_ids: list[int], periods) -> dict:
     return rules
 
 
-def _organizations_existing(park_ids: list[int], kinds: set[str], start: date, end: date) -> QuerySet[Organization]:
-    """Organizations of these kinds that existed at some time in [start, end)."""
-    return (
-        Organization.objects.filter(park_id__in=park_ids, kind__in=kinds, established_on__lt=end)
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=start))
-        .order_by("path")
-    )
-
-
 def _owes(organization: Organization, window: tuple[date, date]) -> bool:
     """An organization owes a window's meetings if it existed for all of it: a branch founded in
     mid-quarter owes that quarter nothing yet, but owes the next month's."""
@@ -158,7 +154,7 @@ def compliance(
     start = min(w[0] for w in windows.values())
     end = max(w[1] for w in windows.values())
     kinds = {org_kind for _park, org_kind in rules}
-    candidates = _organizations_existing(park_ids, kinds, start, end)
+    candidates = organizations_existing(park_ids, start, end, kinds=kinds)
     if organizations is not None:
         candidates = candidates.filter(pk__in=organizations.values("pk"))
     counts = monthly_counts(park_ids, start, end, hosts=None if organizations is None else candidates)
@@ -192,6 +188,38 @@ def attendance_rate(meeting: Meeting):
 
     statuses = [row.status for row in meeting.attendance.all()]
     return rate(statuses.count(Attendance.Status.PRESENT), len(statuses))
+
+
+# --- joint bodies ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RotatingChair:
+    """A joint body's rotating chair (轮值主席) for a month: the term the month falls in, and the
+    enterprise whose secretary chairs it, None while the schedule names no one."""
+
+    joint_body: JointBody
+    term_starts_on: date
+    enterprise: Enterprise | None
+
+
+def rotating_chairs(park_ids: list[int], month: date) -> list[RotatingChair]:
+    """The chair of `month` of every joint body of the parks established before it, by name: the term
+    starting with the month, or with its quarter for a body whose chair rotates quarterly. Two queries,
+    whatever the number of bodies."""
+    bodies = JointBody.objects.filter(park_id__in=park_ids, established_on__lt=month)
+    # A quarterly term that covers the month started at most two months before it.
+    chairs = {
+        (term.joint_body_id, term.starts_on): term.enterprise
+        for term in ChairTerm.objects.filter(
+            joint_body__in=bodies, starts_on__lte=month, starts_on__gte=add_months(month, -2)
+        ).select_related("enterprise")
+    }
+    result = []
+    for body in bodies.order_by("name", "pk"):
+        term_starts_on = window_containing(body.cadence, month)[0]
+        result.append(RotatingChair(body, term_starts_on, chairs.get((body.pk, term_starts_on))))
+    return result
 
 
 # --- matters ---------------------------------------------------------------------------------------
@@ -240,6 +268,48 @@ def matter_stats(*, park_ids: list[int], since: date | None = None, until: date 
         "median_days_to_resolve": median_days_to_resolve(matters),
         "by_category": [{**row, "label": str(labels.get(row["category"], row["category"]))} for row in by_category],
     }
+
+
+def _raised_between(since: date, until: date) -> Q:
+    return Q(raised_on__gte=since, raised_on__lte=until)
+
+
+def _resolved_between(since: date, until: date) -> Q:
+    """Resolved in the range, whenever raised: a matter closed without a solution was not resolved."""
+    return Q(status=Matter.Status.RESOLVED, resolved_on__gte=since, resolved_on__lte=until)
+
+
+def matters_raised_and_resolved(*, park_ids: list[int], since: date, until: date) -> dict:
+    """`raised`: matters raised from `since` to `until` (both included); `resolved`: those resolved in
+    that range, whenever they were raised (unlike `matter_stats`, which follows the raised ones). One query."""
+    return Matter.objects.filter(park_id__in=park_ids).aggregate(
+        raised=Count("pk", filter=_raised_between(since, until)),
+        resolved=Count("pk", filter=_resolved_between(since, until)),
+    )
+
+
+def matters_raised_and_resolved_by_organization(*, park_ids: list[int], since: date, until: date) -> dict[int, dict]:
+    """Organization id → `raised` and `resolved` as in `matters_raised_and_resolved`, counting each
+    organization's own matters (not its subtree's); organizations with neither are absent. One query."""
+    raised, resolved = _raised_between(since, until), _resolved_between(since, until)
+    rows = (
+        Matter.objects.filter(raised | resolved, park_id__in=park_ids, organization__isnull=False)
+        .values("organization")
+        .annotate(raised=Count("pk", filter=raised), resolved=Count("pk", filter=resolved))
+        .order_by()
+    )
+    return {row["organization"]: row for row in rows}
+
+
+def matters_past_due_on(park_ids: list[int], today: date) -> QuerySet[Matter]:
+    """Matters neither resolved nor closed whose due date is before `today`, earliest due first, with
+    their organization and enterprise. One query."""
+    return (
+        Matter.objects.filter(park_id__in=park_ids, due_on__lt=today)
+        .exclude(status__in=Matter.DONE)
+        .select_related("organization", "enterprise")
+        .order_by("due_on", "pk")
+    )
 
 
 # --- what a quarterly rating suggests (registered in MeetingsConfig.ready) --------------------------

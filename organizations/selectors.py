@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Q, QuerySet
 
-from organizations.models import Park, PartyMember
+from organizations.models import Organization, Park, PartyMember
 
 
 def member_count(parks: QuerySet[Park]) -> int:
@@ -22,4 +24,17 @@ def with_attendance(members: QuerySet) -> QuerySet:
     return members.annotate(
         meetings_listed=Count("attendance"),
         meetings_present=Count("attendance", filter=Q(attendance__status="present")),
+    )
+
+
+def organizations_existing(
+    park_ids: list[int], start: date, end: date, *, kinds=Organization.BRANCH_KINDS
+) -> QuerySet[Organization]:
+    """The parks' organizations of `kinds` (by default the party organizations: committees, general
+    branches and branches) that existed at some time in [start, end): established before `end` and not
+    dissolved by `start`. In tree order; one query."""
+    return (
+        Organization.objects.filter(park_id__in=park_ids, kind__in=kinds, established_on__lt=end)
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=start))
+        .order_by("path")
     )

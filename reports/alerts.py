@@ -12,8 +12,8 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.selectors import enterprises_in_park_on, enterprises_needing_own_branch
-from meetings.models import ChairTerm, JointBody, Matter, MeetingKind
-from meetings.selectors import add_months, overdue, window_containing
+from meetings.models import MeetingKind
+from meetings.selectors import add_months, matters_past_due_on, overdue, rotating_chairs
 from organizations.models import Park, Stage
 from organizations.pipeline.selectors import due_soon
 
@@ -103,15 +103,9 @@ def conversions_due(park_ids: list[int], today: date) -> list[Alert]:
 
 
 def matters_past_due(park_ids: list[int], today: date) -> list[Alert]:
-    late = (
-        Matter.objects.filter(park_id__in=park_ids, due_on__lt=today)
-        .exclude(status__in=Matter.DONE)
-        .select_related("organization", "enterprise")
-        .order_by("due_on", "pk")
-    )
     return [
         Alert("matter_past_due", matter.title, str(matter.organization or matter.enterprise or ""), matter.due_on)
-        for matter in late
+        for matter in matters_past_due_on(park_ids, today)
     ]
 
 
@@ -119,16 +113,8 @@ def chairs_missing(park_ids: list[int], today: date, month: date | None = None) 
     """Joint bodies with no chair for `month` (default: the month that starts next), that is no term
     starting with its month or quarter: the committee names one before the month's joint meeting."""
     next_month = month or add_months(today.replace(day=1), 1)
-    alerts = []
-    bodies = JointBody.objects.filter(park_id__in=park_ids, established_on__lt=next_month)
-    # A quarterly term that covers next month started at most two months before it.
-    terms = set(
-        ChairTerm.objects.filter(
-            joint_body__in=bodies, starts_on__lte=next_month, starts_on__gte=add_months(next_month, -2)
-        ).values_list("joint_body_id", "starts_on")
-    )
-    for body in bodies.order_by("name", "pk"):
-        term_start = window_containing(body.cadence, next_month)[0]
-        if (body.pk, term_start) not in terms:
-            alerts.append(Alert("chair_missing", body.name, "", next_month, ("joint-body-detail", body.pk)))
-    return alerts
+    return [
+        Alert("chair_missing", chair.joint_body.name, "", next_month, ("joint-body-detail", chair.joint_body.pk))
+        for chair in rotating_chairs(park_ids, next_month)
+        if chair.enterprise is None
+    ]

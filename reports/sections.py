@@ -13,27 +13,34 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q, Subquery, Sum
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from activities.models import Activity, ActivityKind, Designation
-from activities.selectors import designation_counts, held_activities
-from enterprises.models import Coverage, active_on
-from enterprises.selectors import coverage_summary, enterprises_in_park_on, with_coverage_on
-from meetings.models import ChairTerm, JointBody, Matter, MeetingKind
+from activities.models import ActivityKind, Designation
+from activities.selectors import designation_counts, held_activities, member_participants_by_kind
+from enterprises.selectors import (
+    coverage_summary,
+    covering_organization_name_on,
+    enterprises_in_park_on,
+    with_coverage_on,
+)
+from meetings.models import MeetingKind
 from meetings.selectors import (
     add_months,
     compliance,
     held_meetings,
     matter_stats,
-    window_containing,
+    matters_raised_and_resolved,
+    matters_raised_and_resolved_by_organization,
+    rotating_chairs,
     windows_ending_in,
 )
-from organizations.models import Classification, Organization, Park, PartyMember, Subsidy, SubsidyKind
-from organizations.pipeline.selectors import member_stats
+from organizations.models import Classification, Park, Subsidy, SubsidyKind
+from organizations.pipeline.selectors import became_full_members, member_stats
 from organizations.ratings.selectors import latest_confirmed, rated_organizations, rating_stats
+from organizations.selectors import organizations_existing
 from organizations.subsidies.selectors import standing, subsidy_stats
 from parkparty.dates import local_datetime
 from parkparty.figures import rate
@@ -81,14 +88,6 @@ class Context:
             f"{field_name}__gte": local_datetime(self.period.start),
             f"{field_name}__lt": local_datetime(self.until + timedelta(days=1)),
         }
-
-    def raised(self) -> Q:
-        """Matters raised in the period."""
-        return Q(raised_on__gte=self.period.start, raised_on__lte=self.until)
-
-    def resolved(self) -> Q:
-        """Matters resolved in the period, whenever they were raised (closed without a solution are not)."""
-        return Q(status=Matter.Status.RESOLVED, resolved_on__gte=self.period.start, resolved_on__lte=self.until)
 
 
 SECTIONS: dict[str, Callable[[Context], dict]] = {}
@@ -140,11 +139,10 @@ def coverage(ctx: Context) -> dict:
 def newly_uncovered(ctx: Context) -> dict:
     """Enterprises uncovered on the last day that were covered the day before the period began, or
     that entered the park during it: who the committee must reach this month. One query."""
-    covered_before = Coverage.objects.filter(active_on(ctx.day_before), enterprise=OuterRef("pk"))
     uncovered = with_coverage_on(enterprises_in_park_on(ctx.parks, ctx.as_of), ctx.as_of).filter(
         covering_formation__isnull=True
     )
-    newly = uncovered.annotate(previous_organization=Subquery(covered_before.values("organization__name")[:1])).filter(
+    newly = uncovered.annotate(previous_organization=covering_organization_name_on(ctx.day_before)).filter(
         Q(previous_organization__isnull=False) | Q(entered_on__gte=ctx.period.start)
     )
     rows = newly.order_by("name", "pk").values_list("name", "entered_on", "previous_organization")
@@ -212,12 +210,7 @@ def activities(ctx: Context) -> dict:
         row["kind"]: row
         for row in held.values("kind").annotate(held=Count("pk"), non_members=Sum("non_member_count")).order_by()
     }
-    members = dict(
-        Activity.participants.through.objects.filter(activity__in=held.values("pk"))
-        .values("activity__kind")
-        .annotate(n=Count("pk"))
-        .values_list("activity__kind", "n")
-    )
+    members = member_participants_by_kind(held)
     rows = [
         [label, per_kind[kind]["held"], members.get(kind, 0), per_kind[kind]["non_members"] or 0]
         for kind, label in ActivityKind.choices
@@ -230,13 +223,13 @@ def activities(ctx: Context) -> dict:
 def matters(ctx: Context) -> dict:
     """Matters raised in the period and where they stand, and those resolved in it whenever raised."""
     stats = matter_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
-    resolved_in_period = Matter.objects.filter(ctx.resolved(), park_id__in=ctx.park_ids).count()
+    in_period = matters_raised_and_resolved(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     return {
         "figures": {
             "raised": stats["raised"],
             "resolved": stats["resolved"],
             "open": stats["open"],
-            "resolved_in_period": resolved_in_period,
+            "resolved_in_period": in_period["resolved"],
             "median_days_to_resolve": stats["median_days_to_resolve"],
         }
     }
@@ -246,9 +239,7 @@ def matters(ctx: Context) -> dict:
 def members(ctx: Context) -> dict:
     """The roster now, and the pipeline's changes in the period."""
     stats = member_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
-    became_full = PartyMember.objects.filter(
-        organization__park_id__in=ctx.park_ids, full_member_on__gte=ctx.period.start, full_member_on__lte=ctx.until
-    ).count()
+    became_full = became_full_members(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     return {
         "figures": {
             "members": stats["members"],
@@ -265,18 +256,10 @@ def members(ctx: Context) -> dict:
 @section("next_chair")
 def next_chair(ctx: Context) -> dict:
     """Each joint body's rotating chair for the month after the period. Two queries."""
-    next_month = ctx.period.end
-    bodies = list(JointBody.objects.filter(park_id__in=ctx.park_ids, established_on__lt=next_month).order_by("name"))
-    terms = {
-        (term.joint_body_id, term.starts_on): term.enterprise.name
-        for term in ChairTerm.objects.filter(
-            joint_body__in=bodies, starts_on__lte=next_month, starts_on__gte=add_months(next_month, -2)
-        ).select_related("enterprise")
-    }
-    rows = []
-    for body in bodies:
-        term_start = window_containing(body.cadence, next_month)[0]
-        rows.append([body.name, term_start, terms.get((body.pk, term_start), "")])
+    rows = [
+        [chair.joint_body.name, chair.term_starts_on, chair.enterprise.name if chair.enterprise else ""]
+        for chair in rotating_chairs(ctx.park_ids, ctx.period.end)
+    ]
     return table(["joint_body", "term_starts_on", "chair"], rows)
 
 
@@ -370,7 +353,7 @@ def _training_totals(ctx: Context) -> dict:
     Two queries: summing non-members over a join with participants would count each once per member."""
     trainings = held_activities(ctx.park_ids).filter(kind=ActivityKind.TRAINING, **ctx.held_between("starts_at"))
     row = trainings.aggregate(trainings=Count("pk"), non_members=Sum("non_member_count", default=0))
-    members = Activity.participants.through.objects.filter(activity__in=trainings.values("pk")).count()
+    members = sum(member_participants_by_kind(trainings).values())
     return {"trainings": row["trainings"], "training_attendances": members + row["non_members"]}
 
 
@@ -385,16 +368,15 @@ def totals(ctx: Context) -> dict:
     """The totals the case reports quote: meetings held, problems solved, trainings and attendances,
     money paid, applications and new members, designations, coverage. Ten queries."""
     meetings_held = held_meetings(ctx.park_ids).filter(**ctx.held_between("held_at")).count()
-    matter_counts = Matter.objects.filter(park_id__in=ctx.park_ids).aggregate(
-        matters_raised=Count("pk", filter=ctx.raised()), matters_resolved=Count("pk", filter=ctx.resolved())
-    )
+    matter_counts = matters_raised_and_resolved(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     paid = subsidy_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     pipeline = member_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     covered = coverage_summary(parks=ctx.parks, as_of=ctx.as_of)
     return {
         "figures": {
             "meetings_held": meetings_held,
-            **matter_counts,
+            "matters_raised": matter_counts["raised"],
+            "matters_resolved": matter_counts["resolved"],
             **_training_totals(ctx),
             "subsidies_paid": Decimal(paid["total"]),
             "applications": pipeline["applications"],
@@ -435,33 +417,15 @@ def _appraised(ctx: Context):
     """Branch-kind organizations that existed at some time between the period's start and `as_of`, with
     their secretary and the stars of their latest confirmed rating on `as_of`. One query."""
     latest = latest_confirmed(ctx.as_of)
-    return (
-        Organization.objects.filter(
-            park_id__in=ctx.park_ids, kind__in=Organization.BRANCH_KINDS, established_on__lte=ctx.as_of
-        )
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=ctx.period.start))
-        .select_related("secretary")
-        .annotate(stars=Subquery(latest.values("stars")[:1]))
-        .order_by("path")
-    )
+    # `as_of` is the last day counted: a branch established on it existed in the period.
+    existing = organizations_existing(ctx.park_ids, ctx.period.start, ctx.as_of + timedelta(days=1))
+    return existing.select_related("secretary").annotate(stars=Subquery(latest.values("stars")[:1]))
 
 
 def _activities_led(ctx: Context) -> dict[int, int]:
     """Organization id → activities held in the period with it as the leading host. One query."""
     held = held_activities(ctx.park_ids).filter(**ctx.held_between("starts_at"))
     return dict(held.values("organization").annotate(n=Count("pk")).order_by().values_list("organization", "n"))
-
-
-def _matters_by_organization(ctx: Context) -> dict[int, dict]:
-    """Organization id → matters it raised in the period and those it resolved in it. One query."""
-    raised, resolved = ctx.raised(), ctx.resolved()
-    rows = (
-        Matter.objects.filter(raised | resolved, park_id__in=ctx.park_ids, organization__isnull=False)
-        .values("organization")
-        .annotate(raised=Count("pk", filter=raised), resolved=Count("pk", filter=resolved))
-        .order_by()
-    )
-    return {row["organization"]: row for row in rows}
 
 
 @section("appraisal")
@@ -472,7 +436,9 @@ def appraisal(ctx: Context) -> dict:
     and three per month of the period (see `compliance_totals`), whatever the number of branches."""
     meetings = compliance_totals(ctx)
     led = _activities_led(ctx)
-    matter_counts = _matters_by_organization(ctx)
+    matter_counts = matters_raised_and_resolved_by_organization(
+        park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until
+    )
     rows = [
         _appraisal_row(organization, meetings.get(organization.pk), led, matter_counts.get(organization.pk, {}))
         for organization in _appraised(ctx)
@@ -480,7 +446,8 @@ def appraisal(ctx: Context) -> dict:
     return table(APPRAISAL_COLUMNS, rows)
 
 
-def _appraisal_row(organization: Organization, meetings: ComplianceTotal | None, led: dict, matters: dict) -> list:
+def _appraisal_row(organization, meetings: ComplianceTotal | None, led: dict, matters: dict) -> list:
+    """One branch of `_appraised` (its secretary selected, its stars annotated) as a row of the pack."""
     # A branch kind with no meeting rule in this park owes nothing: zero required, no rate.
     meetings = meetings or ComplianceTotal(organization.name)
     return [

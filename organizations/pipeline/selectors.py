@@ -82,6 +82,14 @@ def member_stats(*, park_ids: list[int], since: date | None = None, until: date 
     }
 
 
+def became_full_members(*, park_ids: list[int], since: date, until: date) -> int:
+    """Members of the parks' organizations who became full members (转正) from `since` to `until`, both
+    included, whatever their status now: one transferred out since still became full then. One query."""
+    return PartyMember.objects.filter(
+        organization__park_id__in=park_ids, full_member_on__gte=since, full_member_on__lte=until
+    ).count()
+
+
 def _cross_appointment(park_ids: list[int], roster: dict) -> dict:
     """Secretaries of the parks' party organizations who are owners, senior managers or heads of a mass
     organization (双向进入、交叉任职), and members in middle-or-higher posts. One query."""
