@@ -38,7 +38,7 @@ from enterprises.models import Enterprise
 from organizations.filters import SubtreeFilter
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
-from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
 from parkparty.filters import ChoiceInFilter
 from parkparty.uploads import SUFFIXES, private_file_response
 
@@ -110,8 +110,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     def _save(self, activity: Activity, validated_data: dict) -> Activity:
         co_hosts = validated_data.pop("co_hosts", None)
         participants = validated_data.pop("participants", None)
-        for name, value in validated_data.items():
-            setattr(activity, name, value)
+        assign(activity, validated_data)
         return services.activity_save(
             activity=activity, co_hosts=co_hosts, participants=participants, actor=self.context["request"].user
         )
@@ -208,8 +207,7 @@ class VenueSerializer(serializers.ModelSerializer):
         return services.venue_save(venue=Venue(**validated_data))
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.venue_save(venue=instance)
 
 
@@ -248,8 +246,7 @@ class VenueBookingSerializer(serializers.ModelSerializer):
         return services.booking_save(booking=VenueBooking(**validated_data), actor=self.context["request"].user)
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.booking_save(booking=instance, actor=self.context["request"].user)
 
 
@@ -298,8 +295,7 @@ class DesignationSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         members = validated_data.pop("members", None)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.designation_save(designation=instance, members=members)
 
 
@@ -396,8 +392,7 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
 
     def _save(self, plan: AnnualPlan, validated_data: dict) -> AnnualPlan:
         targets = validated_data.pop("targets", None)
-        for name, value in validated_data.items():
-            setattr(plan, name, value)
+        assign(plan, validated_data)
         lines = None if targets is None else [PlanTarget(**row) for row in targets]
         plan = services.plan_save(plan=plan, targets=lines)
         return AnnualPlan.objects.prefetch_related("targets").get(pk=plan.pk)

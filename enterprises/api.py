@@ -18,7 +18,7 @@ from enterprises import selectors, services
 from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment, active_on
 from organizations.models import District, Grid, Organization, Park
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics, via_token
+from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics, via_token
 from parkparty.filters import ChoiceInFilter
 
 # --- enterprises -----------------------------------------------------------------------------------
@@ -80,8 +80,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         return services.enterprise_save(enterprise=enterprise)
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.enterprise_save(enterprise=instance)
 
     def to_representation(self, instance):

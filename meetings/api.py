@@ -24,7 +24,7 @@ from meetings.models import Attachment, Attendance, ChairTerm, JointBody, Matter
 from organizations.filters import SubtreeFilter
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
-from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
 from parkparty.figures import rate
 from parkparty.filters import ChoiceInFilter, MonthField
 from parkparty.relations import related_rows
@@ -122,8 +122,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         attendance = validated_data.pop("attendance", None)
         guests = validated_data.pop("guests", None)
         reason = validated_data.pop("reason", "")
-        for name, value in validated_data.items():
-            setattr(meeting, name, value)
+        assign(meeting, validated_data)
         if meeting.created_by_id is None:
             meeting.created_by = self.context["request"].user
         return services.meeting_save(
@@ -340,8 +339,7 @@ class MatterSerializer(serializers.ModelSerializer):
         return services.matter_save(matter=Matter(raised_by=self.context["request"].user, **validated_data))
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.matter_save(matter=instance)
 
 

@@ -17,7 +17,7 @@ from organizations.filters import SubtreeFilter
 from organizations.models import District, Grid, Organization, Park, PartyMember
 from organizations.selectors import with_attendance
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, via_token
+from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, via_token
 from parkparty.figures import rate
 from parkparty.filters import ChoiceInFilter
 from parkparty.relations import related_rows
@@ -237,8 +237,7 @@ class MemberSerializer(serializers.ModelSerializer):
         return services.member_save(member=PartyMember(**validated_data))
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.member_save(member=instance)
 
 

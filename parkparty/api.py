@@ -16,6 +16,7 @@ __all__ = [
     "DateTimeField",
     "ScopedRelatedField",
     "ScopedViewSet",
+    "assign",
     "park_ids_for_statistics",
     "via_token",
 ]
@@ -83,3 +84,10 @@ def park_ids_for_statistics(request, park_id: int | None) -> list[int]:
     if park_id not in park_ids:
         raise Http404
     return [park_id]
+
+
+def assign(instance: models.Model, data: dict) -> models.Model:
+    """Set the validated fields on the (unsaved) instance, for the service that checks and saves it."""
+    for name, value in data.items():
+        setattr(instance, name, value)
+    return instance

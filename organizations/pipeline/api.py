@@ -22,7 +22,7 @@ from organizations.filters import SubtreeFilter
 from organizations.models import STAGES, Application, ApplicationStep, Organization, Park, PartyMember, Stage
 from organizations.pipeline import selectors, services
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
 from parkparty.filters import ChoiceInFilter
 from parkparty.relations import related_rows
 
@@ -85,8 +85,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         )
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.application_change(application=instance)
 
     def to_representation(self, instance):

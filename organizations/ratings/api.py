@@ -35,7 +35,7 @@ from organizations.models import (
 )
 from organizations.ratings import selectors, services
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
 from parkparty.dates import year_in_range
 from parkparty.filters import ChoiceInFilter
 from parkparty.history import CHANGE_REASON_LENGTH
@@ -71,8 +71,7 @@ class StarLevelSerializer(serializers.ModelSerializer):
         return self._save(instance, validated_data)
 
     def _save(self, level: StarLevel, validated_data: dict) -> StarLevel:
-        for name, value in validated_data.items():
-            setattr(level, name, value)
+        assign(level, validated_data)
         return services.star_level_save(level=level)
 
 
@@ -106,8 +105,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         return services.criterion_save(criterion=Criterion(**validated_data))
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.criterion_save(criterion=instance)
 
 
@@ -133,8 +131,7 @@ class ScoringSheetSerializer(serializers.ModelSerializer):
         return services.sheet_save(sheet=ScoringSheet(**validated_data))
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.sheet_save(sheet=instance)
 
 
@@ -260,8 +257,7 @@ class RatingSerializer(serializers.ModelSerializer):
     def _save(self, rating: Rating, validated_data: dict) -> Rating:
         items = validated_data.pop("items", None)
         reason = validated_data.pop("reason", "")
-        for name, value in validated_data.items():
-            setattr(rating, name, value)
+        assign(rating, validated_data)
         lines = None if items is None else [services.ItemLine(**row) for row in items]
         return services.rating_save(rating=rating, items=lines, actor=self.context["request"].user, reason=reason)
 
@@ -413,8 +409,7 @@ class HonorSerializer(serializers.ModelSerializer):
         return services.honor_save(honor=Honor(**validated_data))
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.honor_save(honor=instance)
 
 

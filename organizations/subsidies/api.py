@@ -33,7 +33,7 @@ from organizations.models import (
 )
 from organizations.subsidies import selectors, services
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, park_ids_for_statistics
+from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
 from parkparty.filters import ChoiceInFilter, MonthField
 from parkparty.history import CHANGE_REASON_LENGTH
 
@@ -77,8 +77,7 @@ class SubsidyRuleSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         rates = validated_data.pop("rates", None)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.rule_save(rule=instance, rates=rates)
 
 
@@ -309,8 +308,7 @@ class DuesSerializer(serializers.ModelSerializer):
         return services.dues_record(dues=dues, actor=self.context["request"].user)
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
+        assign(instance, validated_data)
         return services.dues_record(dues=instance, actor=self.context["request"].user)
 
     def to_representation(self, instance):
