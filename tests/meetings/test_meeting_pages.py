@@ -474,8 +474,7 @@ def test_an_attachment_is_streamed_with_its_stored_type_to_those_who_see_the_mee
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == png_bytes()
-    response.close()  # closes the file
+    assert b"".join(response.streaming_content) == png_bytes()  # read through: the test client closes it
 
 
 def test_an_attachment_is_not_readable_by_another_branch_nor_anonymously(world, client, login, photo):
