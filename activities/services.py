@@ -27,6 +27,7 @@ from activities.models import (
 )
 from meetings.services import HOSTING_KINDS
 from organizations.models import Organization, PartyMember
+from parkparty import access
 from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
 from parkparty.history import sync_rows, user_or_none
 from parkparty.uploads import store_upload
@@ -95,6 +96,7 @@ def booking_save(*, booking: VenueBooking, actor=None) -> VenueBooking:
         booking.created_by = user_or_none(actor)
     booking.full_clean()
     booking.save()
+    access.require_writable(actor, booking)
     return booking
 
 
@@ -174,6 +176,7 @@ def activity_save(
     activity.save()
     activity.co_hosts.set(co_hosts)
     activity.participants.set(participants)
+    access.require_writable(actor, activity)
     _book_venue(activity, actor)
     return activity
 
@@ -198,6 +201,7 @@ def _book_venue(activity: Activity, actor) -> None:
 
 @transaction.atomic
 def photo_add(*, activity: Activity, upload: UploadedFile, actor=None) -> ActivityPhoto:
+    access.require_writable(actor, activity)
     return store_upload(ActivityPhoto(activity=activity), upload, actor)
 
 

@@ -93,4 +93,6 @@ class MatterAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ["enterprise"]
 
     def save_model(self, request, obj, form, change):
-        services.matter_save(matter=obj)  # checked already by the form; saved through the one writer
+        services.matter_save(
+            matter=obj, actor=request.user
+        )  # checked already by the form; saved through the one writer

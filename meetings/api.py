@@ -130,6 +130,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             attendance=None if attendance is None else [services.AttendanceLine(**row) for row in attendance],
             guests=None if guests is None else [_guest_line(row) for row in guests],
             reason=reason,
+            actor=self.context["request"].user,
         )
 
     def create(self, validated_data):
@@ -336,11 +337,12 @@ class MatterSerializer(serializers.ModelSerializer):
         return services.matter_days_to_resolve(matter)
 
     def create(self, validated_data):
-        return services.matter_save(matter=Matter(raised_by=self.context["request"].user, **validated_data))
+        user = self.context["request"].user
+        return services.matter_save(matter=Matter(raised_by=user, **validated_data), actor=user)
 
     def update(self, instance, validated_data):
         assign(instance, validated_data)
-        return services.matter_save(matter=instance)
+        return services.matter_save(matter=instance, actor=self.context["request"].user)
 
 
 class MatterFilter(django_filters.FilterSet):

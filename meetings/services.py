@@ -146,6 +146,7 @@ def meeting_save(
     attendance: list[AttendanceLine] | None = None,
     guests: list[GuestLine] | None = None,
     reason: str = "",
+    actor=None,
 ) -> Meeting:
     """Create or change a meeting with its attendance and guests, all or nothing.
 
@@ -176,6 +177,7 @@ def meeting_save(
             key=_guest_key(),
             fields=["role", "enterprise_id"],
         )
+    access.require_writable(actor, meeting)
     return meeting
 
 
@@ -235,6 +237,7 @@ def meeting_confirm(*, meeting: Meeting, actor) -> Meeting:
 def attachment_add(*, meeting: Meeting, upload: UploadedFile, actor=None, reason: str = "") -> Attachment:
     """Attach a photo or PDF. Confirmed minutes are locked: a file added to them needs a reason too,
     which the meeting's history keeps."""
+    access.require_writable(actor, meeting)
     if meeting.status == Meeting.Status.CONFIRMED:
         errors = change_reason_errors(reason, missing=_("The minutes are confirmed: say why they change."))
         if errors:
@@ -344,12 +347,13 @@ def matter_errors(matter: Matter) -> dict[str, str]:
 
 
 @transaction.atomic
-def matter_save(*, matter: Matter) -> Matter:
+def matter_save(*, matter: Matter, actor=None) -> Matter:
     errors = matter_errors(matter)
     if errors:
         raise ValidationError(errors)
     matter.full_clean()
     matter.save()
+    access.require_writable(actor, matter)
     return matter
 
 

@@ -198,6 +198,7 @@ def _save_meeting(request, form: MeetingForm, meeting: Meeting, previous_guests=
                 attendance=form.attendance_lines(),
                 guests=form.guest_lines(previous_guests),
                 reason=data.get("reason", ""),
+                actor=request.user,
             )
             for upload in data["attachments"]:
                 stored.append(_attach(meeting, upload, request.user, data.get("reason", "")))
@@ -614,7 +615,7 @@ def matter_status(request, pk: int):
     back = _safe_next(request, reverse("matter-board"))
     if request.method == "POST" and form.is_valid():
         try:
-            matter_save(matter=form.apply(matter))
+            matter_save(matter=form.apply(matter), actor=request.user)
         except ValidationError as error:
             form.add_service_errors(error)
             matter.refresh_from_db()

@@ -234,11 +234,11 @@ class MemberSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return services.member_save(member=PartyMember(**validated_data))
+        return services.member_save(member=PartyMember(**validated_data), actor=self.context["request"].user)
 
     def update(self, instance, validated_data):
         assign(instance, validated_data)
-        return services.member_save(member=instance)
+        return services.member_save(member=instance, actor=self.context["request"].user)
 
 
 class MemberViewSet(ScopedViewSet):

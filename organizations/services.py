@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, PartyMember
+from parkparty import access
 
 
 @transaction.atomic
@@ -68,7 +69,9 @@ def organization_dissolve(*, organization: Organization, on: date) -> Organizati
 
 
 @transaction.atomic
-def member_save(*, member: PartyMember) -> PartyMember:
+def member_save(*, member: PartyMember, actor=None) -> PartyMember:
+    """Add or change a member on a roster the actor keeps (a park admin's parks, a secretary's subtree)."""
     member.full_clean()
     member.save()
+    access.require_writable(actor, member)
     return member

@@ -314,6 +314,14 @@ def require_admin(actor, park_id: int, message: str = "") -> None:
         raise PermissionDenied(message or _("Only a park admin of this park may do this."))
 
 
+def require_writable(actor, obj: Model) -> None:
+    """Refuse (403) a write that leaves `obj` outside the actor's write scope. Services call it once the
+    row is saved, inside their transaction, so a refused write leaves nothing behind (as
+    `ScopedViewSet` does for the API); `actor=None` is the portal itself."""
+    if actor is not None and not can_write(actor, obj):
+        raise PermissionDenied(_("You may not change this record."))
+
+
 def can_write(user, obj: Model) -> bool:
     return writable(user, type(obj)).filter(pk=obj.pk).exists()
 

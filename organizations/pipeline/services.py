@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import STAGES, Application, ApplicationStep, Organization, PartyMember, Stage
+from parkparty import access
 from parkparty.dates import year_in_range
 from parkparty.history import change_reason_errors, user_or_none
 
@@ -74,6 +75,7 @@ def application_create(*, application: Application, actor=None) -> Application:
     application.stage = Stage.APPLICANT
     application.full_clean()
     application.save()
+    access.require_writable(actor, application)
     ApplicationStep.objects.create(
         application=application, stage=Stage.APPLICANT, on=application.applied_on, recorded_by=user_or_none(actor)
     )
@@ -139,6 +141,7 @@ def application_advance(
     """Take the next step. Refused, with nothing saved, when it skips a stage, comes too early, is dated
     in the future or before the previous step, or (to probationary) lacks two full-member introducers."""
     application = Application.objects.select_for_update().get(pk=application.pk)
+    access.require_writable(actor, application)
     introducers = list(introducers or [])
     errors = advance_errors(application, stage, on, introducers)
     if errors:
@@ -194,6 +197,7 @@ def extension_errors(application: Application, until: date | None) -> dict[str, 
 def probation_extend(*, application: Application, until: date, reason: str, actor=None) -> Application:
     """Extend a probation (延长预备期): to at most two years after it began, with a reason."""
     application = Application.objects.select_for_update().get(pk=application.pk)
+    access.require_writable(actor, application)
     errors = extension_errors(application, until)
     if "stage" in errors:
         raise ValidationError(errors)
@@ -219,6 +223,7 @@ def withdrawal_errors(application: Application, on: date | None) -> dict[str, st
 def application_withdraw(*, application: Application, on: date, reason: str, actor=None) -> Application:
     """The person leaves the pipeline before becoming a member (a member leaves through the roster)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
+    access.require_writable(actor, application)
     errors = withdrawal_errors(application, on)
     if "stage" in errors:
         raise ValidationError(errors)

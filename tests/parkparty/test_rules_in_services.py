@@ -277,3 +277,28 @@ def test_the_withdrawal_check_the_demo_asks_is_the_services(world):
     application = world.application_a  # an activist since 2023-03-01
     assert pipeline_services.withdrawal_errors(application, date(2023, 2, 1)).keys() == {"on"}
     assert pipeline_services.withdrawal_errors(application, date(2023, 4, 1)) == {}
+
+
+def test_a_secretary_may_not_put_a_member_on_another_branchs_roster_whoever_calls_the_service(world):
+    from django.core.exceptions import PermissionDenied
+
+    from organizations import services as organization_services
+    from organizations.models import PartyMember
+
+    member = PartyMember(organization=world.branch_a, name="外来人", status="full", joined_on=date(2020, 1, 1),
+                         full_member_on=date(2021, 1, 1))  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        organization_services.member_save(member=member, actor=world.users["secretary_b"])
+    assert not PartyMember.objects.filter(name="外来人").exists()
+
+
+def test_a_secretary_may_not_log_another_branchs_meeting_through_the_service(world):
+    from django.core.exceptions import PermissionDenied
+
+    from meetings import services as meeting_services
+
+    meeting = Meeting(host=world.branch_a, status="held", kind="theme_day", topic="越权")
+    meeting.held_at = local_datetime(date(2024, 5, 20), 9)
+    with pytest.raises(PermissionDenied):
+        meeting_services.meeting_save(meeting=meeting, actor=world.users["secretary_b"])
+    assert not Meeting.objects.filter(topic="越权").exists()
