@@ -204,11 +204,11 @@ class VenueSerializer(serializers.ModelSerializer):
         return park_fixed_once_created(self, super().get_fields())
 
     def create(self, validated_data):
-        return services.venue_save(venue=Venue(**validated_data))
+        return services.venue_save(venue=Venue(**validated_data), actor=self.context["request"].user)
 
     def update(self, instance, validated_data):
         assign(instance, validated_data)
-        return services.venue_save(venue=instance)
+        return services.venue_save(venue=instance, actor=self.context["request"].user)
 
 
 class VenueViewSet(ScopedViewSet):
@@ -291,12 +291,14 @@ class DesignationSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         members = validated_data.pop("members", None)
-        return services.designation_save(designation=Designation(**validated_data), members=members)
+        return services.designation_save(
+            designation=Designation(**validated_data), members=members, actor=self.context["request"].user
+        )
 
     def update(self, instance, validated_data):
         members = validated_data.pop("members", None)
         assign(instance, validated_data)
-        return services.designation_save(designation=instance, members=members)
+        return services.designation_save(designation=instance, members=members, actor=self.context["request"].user)
 
 
 class DesignationFilter(django_filters.FilterSet):
@@ -394,7 +396,7 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
         targets = validated_data.pop("targets", None)
         assign(plan, validated_data)
         lines = None if targets is None else [PlanTarget(**row) for row in targets]
-        plan = services.plan_save(plan=plan, targets=lines)
+        plan = services.plan_save(plan=plan, targets=lines, actor=self.context["request"].user)
         return AnnualPlan.objects.prefetch_related("targets").get(pk=plan.pk)
 
 

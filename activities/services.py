@@ -36,12 +36,13 @@ from parkparty.uploads import store_upload
 
 
 @transaction.atomic
-def venue_save(*, venue: Venue) -> Venue:
+def venue_save(*, venue: Venue, actor=None) -> Venue:
     """A venue of a park: the park's own, or an enterprise's of that park."""
     if venue.owner_id is not None and venue.owner.park_id != venue.park_id:
         raise ValidationError({"owner": _("This enterprise is in another park.")})
     venue.full_clean()
     venue.save()
+    access.require_writable(actor, venue)
     return venue
 
 
@@ -209,7 +210,7 @@ def photo_add(*, activity: Activity, upload: UploadedFile, actor=None) -> Activi
 
 
 @transaction.atomic
-def designation_save(*, designation: Designation, members: list[PartyMember] | None = None) -> Designation:
+def designation_save(*, designation: Designation, members: list[PartyMember] | None = None, actor=None) -> Designation:
     """A designation of an organization, with members of its subtree."""
     designation.park_id = designation.organization.park_id
     errors = designation_errors(designation, members or [])
@@ -219,6 +220,7 @@ def designation_save(*, designation: Designation, members: list[PartyMember] | N
     designation.save()
     if members is not None:
         designation.members.set(members)
+    access.require_writable(actor, designation)
     return designation
 
 
@@ -247,7 +249,7 @@ def designation_errors(
 
 
 @transaction.atomic
-def plan_save(*, plan: AnnualPlan, targets: list[PlanTarget] | None = None) -> AnnualPlan:
+def plan_save(*, plan: AnnualPlan, targets: list[PlanTarget] | None = None, actor=None) -> AnnualPlan:
     """A park's plan for a year, with its targets (replacing the stored ones when given)."""
     errors = {}
     if not year_in_range(plan.year or 0):
@@ -272,4 +274,5 @@ def plan_save(*, plan: AnnualPlan, targets: list[PlanTarget] | None = None) -> A
             # A kind the plan targets already is a change of that target (twice in the list is refused above).
             target.full_clean(validate_unique=False, validate_constraints=False)
         sync_rows(plan.targets.all(), targets, key=lambda t: (t.counts, t.kind), fields=["label", "target"])
+    access.require_writable(actor, plan)
     return plan

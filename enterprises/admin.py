@@ -33,7 +33,7 @@ class EnterpriseAdmin(ScopedAdmin, SimpleHistoryAdmin):
     readonly_fields = ["status", "left_on"]
 
     def save_model(self, request, obj, form, change):
-        services.enterprise_save(enterprise=obj)
+        services.enterprise_save(enterprise=obj, actor=request.user)
 
 
 class CoverageAdminForm(forms.ModelForm):
@@ -77,13 +77,15 @@ class CoverageAdmin(ScopedAdmin, SimpleHistoryAdmin):
         if change:
             stored = Coverage.objects.get(pk=obj.pk)
             if stored.ended_on is None and obj.ended_on is not None:
-                services.coverage_end(coverage=stored, on=obj.ended_on)
+                services.coverage_end(coverage=stored, on=obj.ended_on, actor=request.user)
             else:
                 obj.save()  # a correction of the end date, checked by the model's clean above
             return
-        coverage = services.coverage_start(enterprise=obj.enterprise, organization=obj.organization, on=obj.started_on)
+        coverage = services.coverage_start(
+            enterprise=obj.enterprise, organization=obj.organization, on=obj.started_on, actor=request.user
+        )
         if obj.ended_on is not None:
-            services.coverage_end(coverage=coverage, on=obj.ended_on)
+            services.coverage_end(coverage=coverage, on=obj.ended_on, actor=request.user)
         obj.pk = coverage.pk  # the admin logs and links the row the service saved
 
 

@@ -77,11 +77,11 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         enterprise = Enterprise(**validated_data)
-        return services.enterprise_save(enterprise=enterprise)
+        return services.enterprise_save(enterprise=enterprise, actor=self.context["request"].user)
 
     def update(self, instance, validated_data):
         assign(instance, validated_data)
-        return services.enterprise_save(enterprise=instance)
+        return services.enterprise_save(enterprise=instance, actor=self.context["request"].user)
 
     def to_representation(self, instance):
         if not hasattr(instance, "has_instructor"):
@@ -115,7 +115,7 @@ class EnterpriseViewSet(ScopedViewSet):
         enterprise = self.get_object()
         params = LeaveSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        services.enterprise_leave(enterprise=enterprise, **params.validated_data)
+        services.enterprise_leave(enterprise=enterprise, **params.validated_data, actor=request.user)
         return Response(self.get_serializer(self.get_object()).data)
 
 
@@ -148,6 +148,7 @@ class CoverageSerializer(serializers.ModelSerializer):
             enterprise=validated_data["enterprise"],
             organization=validated_data["organization"],
             on=validated_data["started_on"],
+            actor=self.context["request"].user,
         )
 
     def update(self, instance, validated_data):
@@ -174,7 +175,7 @@ class CoverageViewSet(ScopedViewSet):
         coverage = self.get_object()
         params = EndSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        services.coverage_end(coverage=coverage, on=params.validated_data["on"])
+        services.coverage_end(coverage=coverage, on=params.validated_data["on"], actor=request.user)
         return Response(CoverageSerializer(coverage, context=self.get_serializer_context()).data)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Coverage, Enterprise
 from organizations.models import Organization
+from parkparty import access
 
 
 def coverage_errors(coverage: Coverage, *, replacing: Coverage | None = None) -> dict[str, str]:
@@ -64,7 +65,7 @@ def coverage_start_errors(*, enterprise: Enterprise, organization: Organization,
 
 
 @transaction.atomic
-def coverage_start(*, enterprise: Enterprise, organization: Organization, on: date) -> Coverage:
+def coverage_start(*, enterprise: Enterprise, organization: Organization, on: date, actor=None) -> Coverage:
     """Let `organization` cover `enterprise` from `on`, ending the coverage it replaces."""
     # Lock the enterprise row: two requests moving the same firm at once must not both pass the overlap check.
     Enterprise.objects.select_for_update().get(pk=enterprise.pk)
@@ -79,29 +80,32 @@ def coverage_start(*, enterprise: Enterprise, organization: Organization, on: da
     coverage = Coverage(enterprise=enterprise, organization=organization, started_on=on)
     coverage.full_clean()
     coverage.save()
+    access.require_writable(actor, coverage)
     return coverage
 
 
 @transaction.atomic
-def coverage_end(*, coverage: Coverage, on: date) -> Coverage:
+def coverage_end(*, coverage: Coverage, on: date, actor=None) -> Coverage:
     if coverage.ended_on is not None:
         raise ValidationError({"ended_on": _("This coverage has already ended.")})
     coverage.ended_on = on
     coverage.full_clean()
     coverage.save(update_fields=["ended_on"])
+    access.require_writable(actor, coverage)
     return coverage
 
 
 @transaction.atomic
-def enterprise_save(*, enterprise: Enterprise) -> Enterprise:
+def enterprise_save(*, enterprise: Enterprise, actor=None) -> Enterprise:
     """Create or update an enterprise's ledger entry after checking every field (credit code included)."""
     enterprise.full_clean()
     enterprise.save()
+    access.require_writable(actor, enterprise)
     return enterprise
 
 
 @transaction.atomic
-def enterprise_leave(*, enterprise: Enterprise, status: str, on: date) -> Enterprise:
+def enterprise_leave(*, enterprise: Enterprise, status: str, on: date, actor=None) -> Enterprise:
     """Record that an enterprise moved out or closed; its open coverage ends the same day."""
     if status == Enterprise.Status.OPERATING:
         raise ValidationError({"status": _("Choose moved out or closed.")})
@@ -111,6 +115,7 @@ def enterprise_leave(*, enterprise: Enterprise, status: str, on: date) -> Enterp
     open_coverage = enterprise.coverages.filter(ended_on__isnull=True).first()
     if open_coverage is not None:
         coverage_end(coverage=open_coverage, on=on)
+    access.require_writable(actor, enterprise)
     return enterprise
 
 

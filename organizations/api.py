@@ -117,7 +117,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = ["park", "depth", "dissolved_on"]
 
     def update(self, instance, validated_data):
-        return services.organization_update(organization=instance, **validated_data)
+        return services.organization_update(organization=instance, **validated_data, actor=self.context["request"].user)
 
 
 class OrganizationCreateSerializer(OrganizationSerializer):
@@ -133,7 +133,7 @@ class OrganizationCreateSerializer(OrganizationSerializer):
 
     def create(self, validated_data):
         parent = validated_data.pop("parent", None)
-        return services.organization_create(parent=parent, **validated_data)
+        return services.organization_create(parent=parent, **validated_data, actor=self.context["request"].user)
 
     def to_representation(self, instance):
         return OrganizationSerializer(with_parent_id(Organization.objects.filter(pk=instance.pk)).get()).data
@@ -162,7 +162,7 @@ class OrganizationViewSet(ScopedViewSet):
         organization = self.get_object()
         params = DissolveSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        services.organization_dissolve(organization=organization, on=params.validated_data["on"])
+        services.organization_dissolve(organization=organization, on=params.validated_data["on"], actor=request.user)
         return Response(OrganizationSerializer(self.get_object()).data, status=status.HTTP_200_OK)
 
 

@@ -14,7 +14,7 @@ from parkparty import access
 
 
 @transaction.atomic
-def organization_create(*, parent: Organization | None, **fields) -> Organization:
+def organization_create(*, parent: Organization | None, actor=None, **fields) -> Organization:
     """Add an organization under `parent` (or as a root); treebeard keeps the materialized path."""
     organization = Organization(**fields)
     if parent is not None:
@@ -25,12 +25,15 @@ def organization_create(*, parent: Organization | None, **fields) -> Organizatio
     # Validate before treebeard writes: it saves inside add_child/add_root.
     organization.full_clean(exclude=["path", "depth", "numchild"])
     if parent is None:
-        return Organization.objects.add_root(instance=organization)
-    return Organization.objects.add_child(parent, instance=organization)
+        organization = Organization.objects.add_root(instance=organization)
+    else:
+        organization = Organization.objects.add_child(parent, instance=organization)
+    access.require_writable(actor, organization)
+    return organization
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, **fields) -> Organization:
+def organization_update(*, organization: Organization, actor=None, **fields) -> Organization:
     """Change an organization's name, kind, formation, district, founding date or secretary. Its place
     in the tree and its park stay (moves and dissolution have their own services)."""
     for name, value in fields.items():
@@ -40,6 +43,7 @@ def organization_update(*, organization: Organization, **fields) -> Organization
         raise ValidationError({"secretary": _("The secretary must be a member of this organization.")})
     organization.full_clean(exclude=["path", "depth", "numchild"])  # the district must be in the park
     organization.save()
+    access.require_writable(actor, organization)
     return organization
 
 
@@ -53,7 +57,7 @@ def register_dissolution_step(step: Callable[..., None]) -> None:
 
 
 @transaction.atomic
-def organization_dissolve(*, organization: Organization, on: date) -> Organization:
+def organization_dissolve(*, organization: Organization, on: date, actor=None) -> Organization:
     """Dissolve an organization. Refused while it has active sub-organizations; its coverages end the same day."""
     if organization.dissolved_on is not None:
         raise ValidationError({"dissolved_on": _("This organization is already dissolved.")})
@@ -65,6 +69,7 @@ def organization_dissolve(*, organization: Organization, on: date) -> Organizati
     organization.save(update_fields=["dissolved_on"])
     for step in DISSOLUTION_STEPS:
         step(organization=organization, on=on)
+    access.require_writable(actor, organization)
     return organization
 
 

@@ -60,7 +60,7 @@ class ScoringSheetAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         for criterion in formset.save(commit=False):
-            services.criterion_save(criterion=criterion)  # checked by CriterionForm already
+            services.criterion_save(criterion=criterion, actor=request.user)  # checked by CriterionForm already
 
 
 class RatingItemInline(admin.TabularInline):
@@ -106,4 +106,4 @@ class HonorAdmin(ScopedAdmin, SimpleHistoryAdmin):
     raw_id_fields = ["organization", "enterprise"]
 
     def save_model(self, request, obj, form, change):
-        services.honor_save(honor=obj)
+        services.honor_save(honor=obj, actor=request.user)

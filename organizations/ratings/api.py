@@ -72,7 +72,7 @@ class StarLevelSerializer(serializers.ModelSerializer):
 
     def _save(self, level: StarLevel, validated_data: dict) -> StarLevel:
         assign(level, validated_data)
-        return services.star_level_save(level=level)
+        return services.star_level_save(level=level, actor=self.context["request"].user)
 
 
 class StarLevelViewSet(ScopedViewSet):
@@ -102,11 +102,11 @@ class CriterionSerializer(serializers.ModelSerializer):
         return fields
 
     def create(self, validated_data):
-        return services.criterion_save(criterion=Criterion(**validated_data))
+        return services.criterion_save(criterion=Criterion(**validated_data), actor=self.context["request"].user)
 
     def update(self, instance, validated_data):
         assign(instance, validated_data)
-        return services.criterion_save(criterion=instance)
+        return services.criterion_save(criterion=instance, actor=self.context["request"].user)
 
 
 class SheetCriterionSerializer(CriterionSerializer):
@@ -128,11 +128,11 @@ class ScoringSheetSerializer(serializers.ModelSerializer):
         return park_fixed_once_created(self, super().get_fields())
 
     def create(self, validated_data):
-        return services.sheet_save(sheet=ScoringSheet(**validated_data))
+        return services.sheet_save(sheet=ScoringSheet(**validated_data), actor=self.context["request"].user)
 
     def update(self, instance, validated_data):
         assign(instance, validated_data)
-        return services.sheet_save(sheet=instance)
+        return services.sheet_save(sheet=instance, actor=self.context["request"].user)
 
 
 class ScoringSheetViewSet(ScopedViewSet):
@@ -149,7 +149,7 @@ class ScoringSheetViewSet(ScopedViewSet):
     @extend_schema(request=None, responses={201: ScoringSheetSerializer})
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request, pk=None):
-        copy = services.sheet_new_version(sheet=self.get_object())
+        copy = services.sheet_new_version(sheet=self.get_object(), actor=request.user)
         copy = self.get_queryset().get(pk=copy.pk)
         return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)
 
@@ -406,11 +406,11 @@ class HonorSerializer(serializers.ModelSerializer):
         return park_fixed_once_created(self, super().get_fields())
 
     def create(self, validated_data):
-        return services.honor_save(honor=Honor(**validated_data))
+        return services.honor_save(honor=Honor(**validated_data), actor=self.context["request"].user)
 
     def update(self, instance, validated_data):
         assign(instance, validated_data)
-        return services.honor_save(honor=instance)
+        return services.honor_save(honor=instance, actor=self.context["request"].user)
 
 
 class HonorViewSet(ScopedViewSet):

@@ -65,7 +65,7 @@ def star_levels_install_defaults(*, park: Park) -> int:
 
 
 @transaction.atomic
-def star_level_save(*, level: StarLevel) -> StarLevel:
+def star_level_save(*, level: StarLevel, actor=None) -> StarLevel:
     """Add or change one of a park's thresholds. More stars need a higher minimum score, or a total
     would earn fewer stars than a lower total does. Confirmed ratings keep the stars they were given."""
     level.full_clean()
@@ -75,6 +75,7 @@ def star_level_save(*, level: StarLevel) -> StarLevel:
             message = _("More stars need a higher minimum score: %(stars)s stars start at %(score)s.")
             raise ValidationError({"min_score": message % {"stars": other.stars, "score": other.min_score}})
     level.save()
+    access.require_writable(actor, level)
     return level
 
 
@@ -95,7 +96,7 @@ def level_for(levels: list[StarLevel], total: Decimal, *, vetoed: bool) -> tuple
 
 
 @transaction.atomic
-def sheet_save(*, sheet: ScoringSheet) -> ScoringSheet:
+def sheet_save(*, sheet: ScoringSheet, actor=None) -> ScoringSheet:
     if not year_in_range(sheet.year or 0):
         raise ValidationError({"year": _("Give a year between 2000 and five years from now.")})
     stored = ScoringSheet.objects.filter(pk=sheet.pk).first() if sheet.pk else None
@@ -105,6 +106,7 @@ def sheet_save(*, sheet: ScoringSheet) -> ScoringSheet:
         raise ValidationError({"year": _("Confirmed ratings use this scoring sheet: make a new version to change it.")})
     sheet.full_clean()
     sheet.save()
+    access.require_writable(actor, sheet)
     return sheet
 
 
@@ -119,7 +121,7 @@ def criterion_errors(criterion: Criterion) -> dict[str, str]:
 
 
 @transaction.atomic
-def criterion_save(*, criterion: Criterion) -> Criterion:
+def criterion_save(*, criterion: Criterion, actor=None) -> Criterion:
     """Add or change a criterion, unless confirmed ratings already use its sheet."""
     ScoringSheet.objects.select_for_update().filter(pk=criterion.sheet_id).first()  # vs. a confirmation
     errors = criterion_errors(criterion)
@@ -127,11 +129,12 @@ def criterion_save(*, criterion: Criterion) -> Criterion:
         raise ValidationError(errors)
     criterion.full_clean()
     criterion.save()
+    access.require_writable(actor, criterion)
     return criterion
 
 
 @transaction.atomic
-def sheet_new_version(*, sheet: ScoringSheet) -> ScoringSheet:
+def sheet_new_version(*, sheet: ScoringSheet, actor=None) -> ScoringSheet:
     """A copy of the sheet with its criteria, numbered after the year's latest version."""
     latest = ScoringSheet.objects.filter(park_id=sheet.park_id, year=sheet.year).order_by("-version").first()
     copy = ScoringSheet.objects.create(
@@ -141,6 +144,7 @@ def sheet_new_version(*, sheet: ScoringSheet) -> ScoringSheet:
         criterion.pk = None
         criterion.sheet = copy
         criterion.save()
+    access.require_writable(actor, copy)
     return copy
 
 
@@ -326,7 +330,7 @@ def honor_errors(honor: Honor) -> dict[str, str]:
 
 
 @transaction.atomic
-def honor_save(*, honor: Honor) -> Honor:
+def honor_save(*, honor: Honor, actor=None) -> Honor:
     """An honour for an organization or an enterprise of the park; a five-star honour is titled after its
     star and, unless told otherwise, names the department that runs that star."""
     errors = honor_errors(honor)
@@ -339,6 +343,7 @@ def honor_save(*, honor: Honor) -> Honor:
             honor.awarded_by = honor.awarded_by or str(Honor.STAR_DEPARTMENTS[honor.star])
     honor.full_clean()
     honor.save()
+    access.require_writable(actor, honor)
     return honor
 
 

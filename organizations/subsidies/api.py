@@ -73,12 +73,12 @@ class SubsidyRuleSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         rates = validated_data.pop("rates", None)
-        return services.rule_save(rule=SubsidyRule(**validated_data), rates=rates)
+        return services.rule_save(rule=SubsidyRule(**validated_data), rates=rates, actor=self.context["request"].user)
 
     def update(self, instance, validated_data):
         rates = validated_data.pop("rates", None)
         assign(instance, validated_data)
-        return services.rule_save(rule=instance, rates=rates)
+        return services.rule_save(rule=instance, rates=rates, actor=self.context["request"].user)
 
 
 class SubsidyRuleViewSet(ScopedViewSet):

@@ -68,7 +68,7 @@ def rule_errors(rule: SubsidyRule) -> dict[str, str]:
 
 
 @transaction.atomic
-def rule_save(*, rule: SubsidyRule, rates: dict[int, Decimal] | None = None) -> SubsidyRule:
+def rule_save(*, rule: SubsidyRule, rates: dict[int, Decimal] | None = None, actor=None) -> SubsidyRule:
     """Add a rule, or change one no record was computed with yet (past payments keep their rule: a
     change of policy is a new rule from a later date). `rates`: stars → amount per quarter."""
     errors = rule_errors(rule)
@@ -84,6 +84,7 @@ def rule_save(*, rule: SubsidyRule, rates: dict[int, Decimal] | None = None) -> 
     if rates is not None:
         wanted = [SubsidyRate(rule=rule, stars=stars, amount=amount) for stars, amount in sorted(rates.items())]
         sync_rows(rule.rates.all(), wanted, key=lambda rate: rate.stars, fields=["amount"])
+    access.require_writable(actor, rule)
     return rule
 
 
@@ -355,6 +356,7 @@ def dues_record(*, dues: DuesCollection, actor=None) -> DuesCollection:
         dues.recorded_by = user_or_none(actor)
     dues.full_clean()
     dues.save()
+    access.require_writable(actor, dues)
     return dues
 
 

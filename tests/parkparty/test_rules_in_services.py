@@ -302,3 +302,33 @@ def test_a_secretary_may_not_log_another_branchs_meeting_through_the_service(wor
     with pytest.raises(PermissionDenied):
         meeting_services.meeting_save(meeting=meeting, actor=world.users["secretary_b"])
     assert not Meeting.objects.filter(topic="越权").exists()
+
+
+def test_a_viewer_may_not_move_an_enterprise_even_calling_the_service(world):
+    from django.core.exceptions import PermissionDenied
+
+    from enterprises import services as enterprise_services
+
+    current = Coverage.objects.get(enterprise=world.enterprise_a, ended_on__isnull=True)
+    with pytest.raises(PermissionDenied):
+        enterprise_services.coverage_start(
+            enterprise=world.enterprise_a,
+            organization=world.branch_b,
+            on=current.started_on + timedelta(days=30),
+            actor=world.users["viewer"],
+        )
+    current.refresh_from_db()
+    assert current.ended_on is None
+
+
+def test_a_secretary_may_not_dissolve_their_own_branch_through_the_service(world):
+    from django.core.exceptions import PermissionDenied
+
+    from organizations import services as organization_services
+
+    with pytest.raises(PermissionDenied):
+        organization_services.organization_dissolve(
+            organization=world.group_a, on=timezone.localdate(), actor=world.users["secretary_a"]
+        )
+    world.group_a.refresh_from_db()
+    assert world.group_a.dissolved_on is None
