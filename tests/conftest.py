@@ -1,12 +1,14 @@
 """Shared fixtures: a small world of two parks and a persona for every role of the access model."""
 
+import contextlib
 import copy
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import transaction
 from rest_framework.authtoken.models import Token
@@ -38,6 +40,35 @@ from reports.models import Report, ReportKind
 from tests import factories as f
 
 pytest_plugins = ["tests.plugins.ci"]
+
+# The suite's clock: every run starts at this instant, 10:00 on 6 December 2026 in the parks' time
+# zone (Asia/Shanghai), and ticks on from it, so that "today", "this month", "the last closed quarter"
+# and the demo built "up to today" do not drift with the day the suite runs. Given in UTC so that
+# time-machine leaves the process's time zone alone (Django sets it to TIME_ZONE).
+FROZEN_AT = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)
+FROZEN_TODAY = date(2026, 12, 6)  # FROZEN_AT's date in Asia/Shanghai
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock():
+    """The whole session runs on the clock above (see `real_clock` for tests that cannot)."""
+    traveller = time_machine.travel(FROZEN_AT, tick=True)
+    traveller.start()
+    yield traveller
+    traveller.stop()
+
+
+@contextlib.contextmanager
+def real_clock(traveller):
+    """The real clock for tests whose other side cannot see the travel: a browser (Chromium compares
+    the session cookie's expiry with its own clock) or a Celery worker in another process. Their
+    results depend on today's date as they did before the clock was frozen. The frozen clock starts
+    again, from FROZEN_AT, when they end."""
+    traveller.stop()
+    try:
+        yield
+    finally:
+        traveller.start()
 
 
 @pytest.fixture(autouse=True)
