@@ -10,14 +10,14 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from activities import services as activity_services
-from activities.models import Activity, AnnualPlan, Designation, PlanTarget, Venue
+from activities.models import Activity, AnnualPlan, Designation, PlanTarget
 from meetings import services
-from meetings.models import JointBody, Matter, Meeting, RotationSeat
+from meetings.models import Matter, Meeting
 from organizations.models import (
     Application,
     Criterion,
@@ -25,7 +25,6 @@ from organizations.models import (
     Honor,
     Organization,
     Rating,
-    ScoringSheet,
     Subsidy,
     SubsidyKind,
     SubsidyRule,
@@ -123,6 +122,32 @@ class World:
     report_a: object = None
 
 
+@contextlib.contextmanager
+def outer_atomic(django_db_blocker):
+    """An atomic block around many tests (a module's world, the demo), rolled back at the end.
+
+    While it is open, the connection must stay open. Django closes a connection whose autocommit is
+    off when a request starts or finishes (close_old_connections, which the test client re-connects
+    after each request), and a test's `response.close()` fires request_finished again: harmless on
+    SQLite's in-memory database, but on PostgreSQL it would take every later test's data with it.
+    So the connection is neither "unusable" nor "obsolete" while the block is open.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    guarded = "close_if_unusable_or_obsolete" not in vars(connection)
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # as TestCase's own class-wide block: durable blocks inside still work
+        if guarded:
+            connection.close_if_unusable_or_obsolete = lambda: None
+        try:
+            with atomic:
+                yield
+                transaction.set_rollback(True)
+        finally:
+            if guarded:
+                del connection.close_if_unusable_or_obsolete
+
+
 # Fixtures that need a database whose writes are committed (a live server's thread, a worker process,
 # concurrent connections): their test must not run inside the module's outer atomic block.
 TRANSACTIONAL_FIXTURES = {
@@ -157,12 +182,8 @@ def _world_of_module(request, django_db_blocker):
         yield None
         return
     request.getfixturevalue("django_db_setup")
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic._from_testcase = True  # as TestCase's own class-wide block: durable blocks inside still work
-        with atomic:
-            yield build_world()
-            transaction.set_rollback(True)
+    with outer_atomic(django_db_blocker):
+        yield build_world()
 
 
 @pytest.fixture
@@ -270,7 +291,7 @@ def _report_of(park, admin) -> Report:
 def _activities_of(park, branch_a, branch_b, member_a, enterprise_a, secretary_a):
     """Enterprise A's shared venue; branch A's volunteer service of 2024-06-15 there, co-hosted by branch B,
     with member A; a demo post of branch A; the park's 2024 plan; an activist of branch A since 2023-03-01."""
-    venue = Venue.objects.create(park=park, name="党群服务中心", owner=enterprise_a, capacity=80, shared=True)
+    venue = f.VenueFactory(park=park, name="党群服务中心", owner=enterprise_a, capacity=80, shared=True)
     activity = activity_services.activity_save(
         activity=Activity(organization=branch_a, kind="volunteer", title="红帆志愿服务", venue=venue,
                           starts_at=local_datetime(date(2024, 6, 15), 9), duration_minutes=120, non_member_count=12),
@@ -302,7 +323,7 @@ def _ratings_of(park, branch_a, enterprise_a, admin):
     """The park's 2024 scoring sheet and star levels, branch A's confirmed rating of 2024 Q2, the red-star
     rule, the quarter's allowance proposed for branch A, an honour and branch A's dues of May 2024."""
     rating_services.star_levels_install_defaults(park=park)
-    sheet = ScoringSheet.objects.create(park=park, year=2024, title="2024年度党支部星级评定评分细则")
+    sheet = f.ScoringSheetFactory(park=park, year=2024)
     for position, (title, points, source, veto) in enumerate(SHEET_CRITERIA):
         Criterion.objects.create(
             sheet=sheet, position=position, title=title, max_points=points, source=source, is_veto=veto
@@ -356,11 +377,7 @@ def _meetings_of(park, branch_a, branch_b, member_a, enterprise_a):
         matter=Matter(park=park, source="meeting", meeting=meeting, organization=branch_a, enterprise=enterprise_a,
                       category="recruitment", title="旺季缺工", raised_on=date(2024, 5, 20))
     )  # fmt: skip
-    body = JointBody.objects.create(
-        park=park, name="党支部联席会", kind="joint_conference", established_on=date(2018, 1, 1)
-    )
-    body.organizations.add(branch_a, branch_b)
-    RotationSeat.objects.create(joint_body=body, position=1, enterprise=enterprise_a)
+    body = f.JointBodyFactory(park=park, name="党支部联席会", organizations=[branch_a, branch_b], seats=[enterprise_a])
     return meeting, matter, body
 
 
