@@ -1,21 +1,23 @@
 """Shared fixtures: a small world of two parks and a persona for every role of the access model."""
 
+import contextlib
 import copy
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from activities import services as activity_services
-from activities.models import Activity, AnnualPlan, Designation, PlanTarget, Venue
+from activities.models import Activity, AnnualPlan, Designation, PlanTarget
 from meetings import services
-from meetings.models import JointBody, Matter, Meeting, RotationSeat
+from meetings.models import Matter, Meeting
 from organizations.models import (
     Application,
     Criterion,
@@ -23,7 +25,6 @@ from organizations.models import (
     Honor,
     Organization,
     Rating,
-    ScoringSheet,
     Subsidy,
     SubsidyKind,
     SubsidyRule,
@@ -38,6 +39,35 @@ from reports.models import Report, ReportKind
 from tests import factories as f
 
 pytest_plugins = ["tests.plugins.ci"]
+
+# The suite's clock: every run starts at this instant, 10:00 on 6 December 2026 in the parks' time
+# zone (Asia/Shanghai), and ticks on from it, so that "today", "this month", "the last closed quarter"
+# and the demo built "up to today" do not drift with the day the suite runs. Given in UTC so that
+# time-machine leaves the process's time zone alone (Django sets it to TIME_ZONE).
+FROZEN_AT = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)
+FROZEN_TODAY = date(2026, 12, 6)  # FROZEN_AT's date in Asia/Shanghai
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock():
+    """The whole session runs on the clock above (see `real_clock` for tests that cannot)."""
+    traveller = time_machine.travel(FROZEN_AT, tick=True)
+    traveller.start()
+    yield traveller
+    traveller.stop()
+
+
+@contextlib.contextmanager
+def real_clock(traveller):
+    """The real clock for tests whose other side cannot see the travel: a browser (Chromium compares
+    the session cookie's expiry with its own clock) or a Celery worker in another process. Their
+    results depend on today's date as they did before the clock was frozen. The frozen clock starts
+    again, from FROZEN_AT, when they end."""
+    traveller.stop()
+    try:
+        yield
+    finally:
+        traveller.start()
 
 
 @pytest.fixture(autouse=True)
@@ -92,6 +122,32 @@ class World:
     report_a: object = None
 
 
+@contextlib.contextmanager
+def outer_atomic(django_db_blocker):
+    """An atomic block around many tests (a module's world, the demo), rolled back at the end.
+
+    While it is open, the connection must stay open. Django closes a connection whose autocommit is
+    off when a request starts or finishes (close_old_connections, which the test client re-connects
+    after each request), and a test's `response.close()` fires request_finished again: harmless on
+    SQLite's in-memory database, but on PostgreSQL it would take every later test's data with it.
+    So the connection is neither "unusable" nor "obsolete" while the block is open.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    guarded = "close_if_unusable_or_obsolete" not in vars(connection)
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # as TestCase's own class-wide block: durable blocks inside still work
+        if guarded:
+            connection.close_if_unusable_or_obsolete = lambda: None
+        try:
+            with atomic:
+                yield
+                transaction.set_rollback(True)
+        finally:
+            if guarded:
+                del connection.close_if_unusable_or_obsolete
+
+
 # Fixtures that need a database whose writes are committed (a live server's thread, a worker process,
 # concurrent connections): their test must not run inside the module's outer atomic block.
 TRANSACTIONAL_FIXTURES = {
@@ -126,12 +182,8 @@ def _world_of_module(request, django_db_blocker):
         yield None
         return
     request.getfixturevalue("django_db_setup")
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic._from_testcase = True  # as TestCase's own class-wide block: durable blocks inside still work
-        with atomic:
-            yield build_world()
-            transaction.set_rollback(True)
+    with outer_atomic(django_db_blocker):
+        yield build_world()
 
 
 @pytest.fixture
@@ -239,7 +291,7 @@ def _report_of(park, admin) -> Report:
 def _activities_of(park, branch_a, branch_b, member_a, enterprise_a, secretary_a):
     """Enterprise A's shared venue; branch A's volunteer service of 2024-06-15 there, co-hosted by branch B,
     with member A; a demo post of branch A; the park's 2024 plan; an activist of branch A since 2023-03-01."""
-    venue = Venue.objects.create(park=park, name="党群服务中心", owner=enterprise_a, capacity=80, shared=True)
+    venue = f.VenueFactory(park=park, name="党群服务中心", owner=enterprise_a, capacity=80, shared=True)
     activity = activity_services.activity_save(
         activity=Activity(organization=branch_a, kind="volunteer", title="红帆志愿服务", venue=venue,
                           starts_at=local_datetime(date(2024, 6, 15), 9), duration_minutes=120, non_member_count=12),
@@ -271,7 +323,7 @@ def _ratings_of(park, branch_a, enterprise_a, admin):
     """The park's 2024 scoring sheet and star levels, branch A's confirmed rating of 2024 Q2, the red-star
     rule, the quarter's allowance proposed for branch A, an honour and branch A's dues of May 2024."""
     rating_services.star_levels_install_defaults(park=park)
-    sheet = ScoringSheet.objects.create(park=park, year=2024, title="2024年度党支部星级评定评分细则")
+    sheet = f.ScoringSheetFactory(park=park, year=2024)
     for position, (title, points, source, veto) in enumerate(SHEET_CRITERIA):
         Criterion.objects.create(
             sheet=sheet, position=position, title=title, max_points=points, source=source, is_veto=veto
@@ -325,11 +377,7 @@ def _meetings_of(park, branch_a, branch_b, member_a, enterprise_a):
         matter=Matter(park=park, source="meeting", meeting=meeting, organization=branch_a, enterprise=enterprise_a,
                       category="recruitment", title="旺季缺工", raised_on=date(2024, 5, 20))
     )  # fmt: skip
-    body = JointBody.objects.create(
-        park=park, name="党支部联席会", kind="joint_conference", established_on=date(2018, 1, 1)
-    )
-    body.organizations.add(branch_a, branch_b)
-    RotationSeat.objects.create(joint_body=body, position=1, enterprise=enterprise_a)
+    body = f.JointBodyFactory(park=park, name="党支部联席会", organizations=[branch_a, branch_b], seats=[enterprise_a])
     return meeting, matter, body
 
 

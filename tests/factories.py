@@ -6,8 +6,10 @@ import factory
 from django.contrib.auth import get_user_model
 from stdnum.cn import ric, uscc
 
+from activities.models import Venue
 from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
-from organizations.models import District, Grid, Organization, Park, PartyMember
+from meetings.models import JointBody, RotationSeat
+from organizations.models import District, Grid, Organization, Park, PartyMember, ScoringSheet
 from parkparty.models import Grant, Role
 
 
@@ -135,3 +137,60 @@ class GrantFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Role.PARK_VIEWER
+
+
+class JointBodyFactory(factory.django.DjangoModelFactory):
+    """A joint conference. `organizations=[...]` and `enterprises=[...]` add members; `seats=[...]` gives
+    the rotating chair's enterprises in order (positions 1, 2, ...)."""
+
+    class Meta:
+        model = JointBody
+        skip_postgeneration_save = True
+
+    park = factory.SubFactory(ParkFactory)
+    name = factory.Sequence(lambda n: f"联席会{n}")
+    kind = JointBody.Kind.JOINT_CONFERENCE
+    established_on = date(2018, 1, 1)
+
+    @factory.post_generation
+    def organizations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organizations.add(*extracted)
+
+    @factory.post_generation
+    def enterprises(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.enterprises.add(*extracted)
+
+    @factory.post_generation
+    def seats(self, create, extracted, **kwargs):
+        for position, enterprise in enumerate(extracted or (), start=1):
+            RotationSeatFactory(joint_body=self, position=position, enterprise=enterprise)
+
+
+class RotationSeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RotationSeat
+
+    joint_body = factory.SubFactory(JointBodyFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    enterprise = factory.SubFactory(EnterpriseFactory, park=factory.SelfAttribute("..joint_body.park"))
+
+
+class ScoringSheetFactory(factory.django.DjangoModelFactory):
+    """A scoring sheet without criteria (add Criterion rows, or use the world's sheet)."""
+
+    class Meta:
+        model = ScoringSheet
+
+    park = factory.SubFactory(ParkFactory)
+    year = 2024
+    title = factory.LazyAttribute(lambda sheet: f"{sheet.year}年度党支部星级评定评分细则")
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    park = factory.SubFactory(ParkFactory)
+    name = factory.Sequence(lambda n: f"党群服务中心{n}")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import real_clock
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless in a container: no sandbox (no user namespaces), no GPU, /dev/shm is small, and nothing
 # should reach out to the network on its own.
@@ -24,6 +26,13 @@ CHROMIUM_ARGS = [
 PASSWORD = "pass-1234-word"  # tests.factories.UserFactory
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _real_clock(frozen_clock):
+    """A browser checks cookies against its own clock, which the suite's frozen clock does not reach."""
+    with real_clock(frozen_clock):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.views import ALERTS_SHOWN, TREND_MONTHS
-from meetings.models import JointBody, Matter, RotationSeat
+from meetings.models import Matter
 from meetings.selectors import add_months
 from organizations.models import Application, Stage
 from reports.alerts import KINDS
@@ -197,10 +197,7 @@ def grow_the_park(world, n: int) -> None:
         f.PartyMemberFactory.create_batch(3, organization=branch, enterprise=enterprise)
         due_application(world, branch, f"预备党员{i}")
         past_due_matter(world, i)
-        body = JointBody.objects.create(
-            park=world.park, name=f"联席会{i}", kind="joint_conference", established_on=date(2019, 1, 1)
-        )
-        RotationSeat.objects.create(joint_body=body, position=1, enterprise=enterprise)
+        f.JointBodyFactory(park=world.park, name=f"联席会{i}", established_on=date(2019, 1, 1), seats=[enterprise])
         world.committee.refresh_from_db()
     have = CoverageSnapshot.objects.filter(park=world.park).count()
     for months_ago in range(have + 1, have + n + 1):

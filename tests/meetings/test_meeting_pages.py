@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Attachment, Attendance, ChairTerm, Guest, JointBody, Matter, Meeting, RotationSeat
+from meetings.models import Attachment, Attendance, ChairTerm, Guest, JointBody, Matter, Meeting
 from meetings.services import AttendanceLine, matter_save, meeting_confirm, meeting_save
 from meetings.services import rules_install_defaults as install_rules
 from meetings.views import meeting_hosts
@@ -107,15 +107,13 @@ def count_queries(client, url: str, **params) -> int:
 
 
 def joint_body(world, seats=3) -> JointBody:
-    body = JointBody.objects.create(
-        park=world.park, name="双联工作会议", kind="joint_conference", established_on=date(2018, 1, 1)
+    return f.JointBodyFactory(
+        park=world.park,
+        name="双联工作会议",
+        organizations=[world.branch_a, world.branch_b],
+        enterprises=[world.enterprise_a, world.enterprise_b],
+        seats=[f.EnterpriseFactory(park=world.park, name=f"轮值企业{position}") for position in range(1, seats + 1)],
     )
-    body.organizations.add(world.branch_a, world.branch_b)
-    body.enterprises.add(world.enterprise_a, world.enterprise_b)
-    for position in range(1, seats + 1):
-        enterprise = f.EnterpriseFactory(park=world.park, name=f"轮值企业{position}")
-        RotationSeat.objects.create(joint_body=body, position=position, enterprise=enterprise)
-    return body
 
 
 def matter(world, **fields) -> Matter:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings import services
-from meetings.models import Attachment, Attendance, JointBody, Matter, Meeting, RotationSeat
+from meetings.models import Attachment, Attendance, Matter, Meeting
 from organizations.models import PartyMember
 from parkparty.dates import local_datetime
 from tests import factories as f
@@ -196,12 +196,11 @@ def test_matter_statistics_count_and_take_the_median_in_sql(world, as_role):
 
 
 def test_the_rotating_chair_schedule_follows_the_rotation_and_is_idempotent(world, as_role):
-    body = JointBody.objects.create(
-        park=world.park, name="联席会", kind="joint_conference", established_on=date(2018, 1, 1)
+    body = f.JointBodyFactory(
+        park=world.park,
+        organizations=[world.branch_a, world.branch_b],
+        seats=[world.enterprise_a, world.enterprise_b],
     )
-    body.organizations.add(world.branch_a, world.branch_b)
-    for position, enterprise in enumerate([world.enterprise_a, world.enterprise_b], start=1):
-        RotationSeat.objects.create(joint_body=body, position=position, enterprise=enterprise)
     url = f"{API}/joint-bodies/{body.pk}/schedule/"
     assert as_role("secretary_a").post(url, {"year": 2019}).status_code == 403
     assert as_role("admin").post(url, {"year": 2019}).status_code == 200
@@ -251,10 +250,10 @@ def test_the_meeting_list_costs_the_same_queries_for_few_meetings_and_many(world
 
 
 def test_a_joint_body_founded_mid_year_gets_chairs_from_its_founding_term_on(world):
-    alliance = JointBody.objects.create(
-        park=world.park, name="产业链联盟", kind="chain_alliance", established_on=date(2023, 6, 20), cadence="quarter"
-    )
-    RotationSeat.objects.create(joint_body=alliance, position=1, enterprise=world.enterprise_a)
+    alliance = f.JointBodyFactory(
+        park=world.park, name="产业链联盟", kind="chain_alliance", established_on=date(2023, 6, 20), cadence="quarter",
+        seats=[world.enterprise_a],
+    )  # fmt: skip
     terms = services.chair_schedule_generate(joint_body=alliance, year=2023, actor=None)
     assert [term.starts_on for term in terms] == [date(2023, 4, 1), date(2023, 7, 1), date(2023, 10, 1)]
     with pytest.raises(ValidationError):

@@ -12,6 +12,7 @@ from meetings.services import matter_save, meeting_save
 from organizations.models import Criterion, Honor, Rating, RatingItem, ScoringSheet, StarLevel
 from organizations.ratings import selectors, services
 from parkparty.dates import local_datetime
+from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
@@ -127,7 +128,7 @@ def test_only_party_organizations_are_rated(world):
 
 
 def test_a_sheet_of_another_park_is_refused(world):
-    other = ScoringSheet.objects.create(park=world.other_park, year=2024, title="其他园区")
+    other = f.ScoringSheetFactory(park=world.other_park, year=2024, title="其他园区")
     with pytest.raises(ValidationError) as error:
         services.rating_save(rating=new_rating(world, sheet=other))
     assert "sheet" in error.value.message_dict
@@ -260,7 +261,7 @@ def test_a_sheet_used_by_a_confirmed_rating_is_frozen_and_a_new_version_copies_i
 
 
 def test_a_veto_item_with_points_is_refused(world):
-    sheet = ScoringSheet.objects.create(park=world.park, year=2025, title="2025")
+    sheet = f.ScoringSheetFactory(park=world.park, year=2025, title="2025")
     with pytest.raises(ValidationError) as error:
         services.criterion_save(criterion=Criterion(sheet=sheet, title="事故", is_veto=True, max_points=Decimal(5)))
     assert "max_points" in error.value.message_dict

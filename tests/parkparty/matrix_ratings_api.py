@@ -9,8 +9,9 @@ lookup, so a secretary gets 403 even on another branch's record).
 from datetime import date
 from decimal import Decimal
 
-from organizations.models import Criterion, ScoringSheet
+from organizations.models import Criterion
 from organizations.subsidies import services as subsidy_services
+from tests import factories as f
 from tests.parkparty.matrix import ADMIN_WRITES, API, READ_ALL, Route, photo, statuses
 
 # Park admins only, answering 200; everyone else 403 (anonymous 401).
@@ -23,7 +24,7 @@ STATS_OTHER_PARK = statuses(404, 404, 403, 403, 403, 401, 404)
 
 def free_criterion(w) -> int:
     """A criterion on a sheet no confirmed rating uses yet (the world's sheet is in use)."""
-    sheet = ScoringSheet.objects.create(park=w.park, year=2025, title="2025年度评分细则")
+    sheet = f.ScoringSheetFactory(park=w.park, year=2025, title="2025年度评分细则")
     return Criterion.objects.create(sheet=sheet, title="组织建设", max_points=Decimal(20)).pk
 
 

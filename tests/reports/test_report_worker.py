@@ -38,7 +38,7 @@ from django.db import connection
 from parkparty.celery import app
 from reports import services
 from reports.models import Report
-from tests.conftest import client_for
+from tests.conftest import client_for, real_clock
 from tests.reports.worker_app import FAST_RESTORE_ENV, SLOW_ONCE_ENV
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -49,6 +49,14 @@ TIMEOUT = 60  # seconds for a worker to finish a report
 VISIBILITY_TIMEOUT = 5  # seconds before a dead worker's unacknowledged task is handed out again
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUCCEEDED = re.compile(r"Task reports\.tasks\.generate_report\[[0-9a-f-]+\] succeeded in [0-9.]+s: 'done'")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _real_clock(frozen_clock):
+    """The workers are other processes, on the real clock: so is this module, or a report's timestamps
+    (requested here, started and finished there) would not follow each other."""
+    with real_clock(frozen_clock):
+        yield
 
 
 def worker_database_url() -> str:

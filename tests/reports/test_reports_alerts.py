@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from meetings import services as meeting_services
-from meetings.models import JointBody, Matter, Meeting, MeetingKind, RotationSeat
+from meetings.models import Matter, Meeting, MeetingKind
 from organizations.models import Application, Stage
 from parkparty.dates import local_datetime
 from reports.alerts import KINDS, park_alerts
@@ -172,10 +172,9 @@ def test_another_parks_alerts_never_show_in_this_parks(world):
     f.PartyMemberFactory.create_batch(3, organization=branch_b, enterprise=enterprise)
     probationary(world, "乙园区预备党员", date(2023, 6, 20), park=park_b, organization=branch_b)
     matter(park_b, branch_b, "乙园区逾期事项", date(2024, 6, 1))
-    body = JointBody.objects.create(
-        park=park_b, name="乙园区联席会", kind="joint_conference", established_on=date(2019, 1, 1)
+    f.JointBodyFactory(
+        park=park_b, name="乙园区联席会", established_on=date(2019, 1, 1), seats=[world.other_enterprise]
     )
-    RotationSeat.objects.create(joint_body=body, position=1, enterprise=world.other_enterprise)
 
     with translation.override("en"):
         in_b = park_alerts([park_b.pk], TODAY)

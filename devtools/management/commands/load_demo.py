@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import argparse
+from datetime import UTC, date, datetime, time
+
+import time_machine
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from devtools import demo
 from devtools.demo.reports import SNAPSHOT_MONTHS, Reported, load_reports
 from devtools.demo.users import ensure_users
 
 SITE_URL = "http://127.0.0.1:8000/"
+
+# The day the demo is built as if it were today, unless --today says otherwise. Each published figure
+# holds as of its article's date whatever this is; what it fixes is the stretch "up to today" (recent
+# meetings and matters, the quarters rated and paid, the coverage trend, the reports of the closed
+# months), so that a demo loaded next year is the demo loaded today. Move it on deliberately, with the
+# tests (their frozen clock, tests/conftest.py FROZEN_TODAY, is the same day).
+DEMO_TODAY = date(2026, 12, 6)
+
+
+def reference_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"give the date as YYYY-MM-DD, not {value!r}") from None
 
 
 class Command(BaseCommand):
@@ -24,8 +43,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Create the demo logins even when DEBUG is off (they have a published password).",
         )
+        parser.add_argument(
+            "--today",
+            type=reference_day,
+            default=DEMO_TODAY,
+            help=f"Build the demo as if this day (YYYY-MM-DD) were today; default {DEMO_TODAY:%Y-%m-%d}.",
+        )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, today: date = DEMO_TODAY, **options):
+        # The clock itself is moved (time-machine), not only a date passed down: the services the demo
+        # calls check "not in the future" against the clock. 10:00 local time, given in UTC so that the
+        # process's time zone is left alone. It ticks on, and stops when the command returns.
+        morning = timezone.make_aware(datetime.combine(today, time(10))).astimezone(UTC)
+        with time_machine.travel(morning, tick=True):
+            self._load(force)
+
+    def _load(self, force: bool) -> None:
         results = [demo.load_park(spec) for spec in demo.PARKS]
         for result in results:
             self.stdout.write(self._park_line(result))

@@ -11,18 +11,20 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.test import TestCase
+
+from tests.conftest import FROZEN_TODAY, outer_atomic
 
 
 @pytest.fixture(scope="package", autouse=True)
 def demo(django_db_setup, django_db_blocker):
-    """The demo's output. --force: the test settings run with DEBUG off, where the logins are otherwise
-    refused. The reports' tasks are sent when the transaction commits, which this one never does: they
-    run as the load ends, as a commit would."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """The demo's output, built up to the suite's frozen today (tests/conftest.py), which is also the
+    demo's own default reference day, so that the loads inside tests build the same demo. --force: the
+    test settings run with DEBUG off, where the logins are otherwise refused. The reports' tasks are sent
+    when the transaction commits, which this one never does: they run as the load ends, as a commit
+    would."""
+    with outer_atomic(django_db_blocker):
         output = StringIO()
         with TestCase.captureOnCommitCallbacks(execute=True):
-            call_command("load_demo", "--force", stdout=output)
+            call_command("load_demo", "--force", f"--today={FROZEN_TODAY:%Y-%m-%d}", stdout=output)
         yield output.getvalue()
-        transaction.set_rollback(True)

@@ -1,23 +1,26 @@
 """The demo parks reproduce the published figures, read through the API the way an outside client reads them."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from devtools.demo import dehua
+from devtools.management.commands.load_demo import DEMO_TODAY
 from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
 from enterprises.selectors import enterprises_needing_own_branch
 from enterprises.services import coverage_errors
+from meetings.models import Meeting
 from organizations.models import District, Grid, Organization, Park, PartyMember
 from parkparty.models import Grant
 from parkparty.validators import validate_credit_code, validate_id_number
+from tests.conftest import FROZEN_TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +192,14 @@ def test_a_new_demo_password_takes_effect_on_the_next_load(settings):
     settings.DEMO_PASSWORD = "another-demo-pass-2025"
     call_command("load_demo", "--force", stdout=StringIO())
     assert get_user_model().objects.get(username="demo-viewer").check_password("another-demo-pass-2025")
+
+
+def test_the_demo_is_built_up_to_the_suites_frozen_today_by_default():
+    assert DEMO_TODAY == FROZEN_TODAY == timezone.localdate()
+    latest = Meeting.objects.filter(status=Meeting.Status.HELD).latest("held_at").held_at
+    assert FROZEN_TODAY - timedelta(days=31) < timezone.localdate(latest) <= FROZEN_TODAY
+
+
+def test_a_reference_day_that_is_not_a_date_is_refused_before_anything_is_loaded():
+    with pytest.raises(CommandError, match="--today: give the date as YYYY-MM-DD, not '6 Dec'"):
+        call_command("load_demo", "--force", "--today=6 Dec", stdout=StringIO())
