@@ -146,6 +146,10 @@ def outer_atomic(django_db_blocker):
         finally:
             if guarded:
                 del connection.close_if_unusable_or_obsolete
+                # Closed, as a test case closes its connections: after a live server's tests, a connection
+                # left open here outlived the session and PostgreSQL refused to drop the test database.
+                # (SQLite ignores closing its in-memory test database.)
+                connection.close()
 
 
 # Fixtures that need a database whose writes are committed (a live server's thread, a worker process,
