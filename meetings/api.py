@@ -123,8 +123,8 @@ class MeetingSerializer(serializers.ModelSerializer):
         guests = validated_data.pop("guests", None)
         reason = validated_data.pop("reason", "")
         assign(meeting, validated_data)
-        if meeting.created_by_id is None:
-            meeting.created_by = self.context["request"].user
+        if meeting.pk is None:
+            meeting.created_by = self.context["request"].user  # who logged it; an edit does not change it
         return services.meeting_save(
             meeting=meeting,
             attendance=None if attendance is None else [services.AttendanceLine(**row) for row in attendance],

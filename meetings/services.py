@@ -169,13 +169,14 @@ def meeting_save(
         meeting._change_reason = reason
     meeting.save()
     if attendance is not None:
-        _replace_attendance(meeting, attendance)
+        _replace_attendance(meeting, attendance, reason)
     if guests is not None:
         sync_rows(
             meeting.guests.all(),
             [Guest(meeting=meeting, **vars(line)) for line in guests],
             key=_guest_key(),
             fields=["role", "enterprise_id"],
+            reason=reason,
         )
     access.require_writable(actor, meeting)
     return meeting
@@ -199,10 +200,12 @@ def _current_attendance(meeting: Meeting) -> list[AttendanceLine]:
     return [AttendanceLine(row.member, row.status, row.reason) for row in rows]
 
 
-def _replace_attendance(meeting: Meeting, lines: list[AttendanceLine]) -> None:
-    """Row by row, so each member's status keeps its before and after in the history."""
+def _replace_attendance(meeting: Meeting, lines: list[AttendanceLine], reason: str) -> None:
+    """Row by row, so each member's status keeps its before and after (and the change's reason)."""
     wanted = [Attendance(meeting=meeting, member=line.member, status=line.status, reason=line.reason) for line in lines]
-    sync_rows(meeting.attendance.all(), wanted, key=lambda row: row.member_id, fields=["status", "reason"])
+    sync_rows(
+        meeting.attendance.all(), wanted, key=lambda row: row.member_id, fields=["status", "reason"], reason=reason
+    )
 
 
 def _guest_key():

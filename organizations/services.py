@@ -7,10 +7,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, PartyMember
 from parkparty import access
+from parkparty.dates import year_in_range
 
 
 @transaction.atomic
@@ -61,6 +63,9 @@ def organization_dissolve(*, organization: Organization, on: date, actor=None) -
     """Dissolve an organization. Refused while it has active sub-organizations; its coverages end the same day."""
     if organization.dissolved_on is not None:
         raise ValidationError({"dissolved_on": _("This organization is already dissolved.")})
+    if on is None or not year_in_range(on.year) or on > timezone.localdate():
+        # A date ahead would stick: a dissolved organization is not dissolved again on the right day.
+        raise ValidationError({"dissolved_on": _("Give the day it was dissolved: today or earlier.")})
     children = Organization.objects.filter(path__startswith=organization.path, depth=organization.depth + 1)
     if children.filter(dissolved_on__isnull=True).exists():
         raise ValidationError({"dissolved_on": _("Dissolve or move its sub-organizations first.")})

@@ -6,13 +6,15 @@ import rest_framework.views or viewsets at import time.
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import pagination, permissions
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
 from parkparty import access
 
@@ -55,7 +57,13 @@ def exception_handler(exc, context):
     services) and DRF's list-shaped ones alike."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        # A model's checks across fields (a unique pair) come under Django's "__all__": DRF's name for it.
+        if NON_FIELD_ERRORS in detail:
+            detail["non_field_errors"] = detail.pop(NON_FIELD_ERRORS)
         exc = ValidationError(detail=detail)
+    elif isinstance(exc, Http404):
+        # get_object_or_404's message is English and names the model: the translated "Not found." alone.
+        exc = NotFound()
     elif isinstance(exc, ValidationError) and isinstance(exc.detail, list):
         # DRF's own list-shaped errors (a search term with a NUL character) get the one documented shape.
         exc = ValidationError({"non_field_errors": exc.detail})

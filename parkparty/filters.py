@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 
+from parkparty import access
 from parkparty.dates import parse_month
 
 
@@ -26,3 +29,24 @@ class MonthField(serializers.CharField):
         if month > timezone.localdate().replace(day=1):
             raise serializers.ValidationError(_("This month has not begun yet."))
         return month
+
+
+class ScopedFilterBackend(DjangoFilterBackend):
+    """django-filter, with every filter by a row (`?park=`, `?organization=`, `?enterprise=` …) reading
+    only rows within the caller's scope: another park's id is refused (400 naming the parameter) exactly
+    as an id that does not exist, so a filter cannot tell which ids exist outside one's scope."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        # A list public to everyone working in the park (honours, venues, plans) names its rows'
+        # enterprises and organizations to all of them, so it is filtered by any of the park's; any
+        # other list only by the rows its reader may see.
+        public = access.has_policy(queryset.model) and access.policy_for(queryset.model).home_park_reads
+        scoped = access.in_parks_known if public else access.visible
+        for spec in filterset.filters.values():
+            rows = getattr(spec, "queryset", None)
+            if isinstance(rows, QuerySet) and access.has_policy(rows.model):
+                spec.queryset = scoped(request.user, rows)
+        return filterset

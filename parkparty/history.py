@@ -37,11 +37,14 @@ def user_or_none(actor):
 # --- rows kept in step with a list, one history record per row ----------------------------------
 
 
-def sync_rows(current: QuerySet, wanted: list[Model], *, key: Callable[[Model], object], fields: list[str]) -> None:
+def sync_rows(
+    current: QuerySet, wanted: list[Model], *, key: Callable[[Model], object], fields: list[str], reason: str = ""
+) -> None:
     """Make the rows of `current` the `wanted` ones, matched by `key`: a row that is the same stays, a
     changed one is updated, a missing one deleted and a new one created, each with its history record
     (deleting the list and bulk-creating it again, which writes no history, kept neither the before
-    nor the after). A fixed number of queries for the creates and the updates, whatever the length."""
+    nor the after). `reason` is kept with each row's record, as with the change of the row they belong
+    to. A fixed number of queries for the creates and the updates, whatever the length."""
     stored = {key(row): row for row in current}
     created, changed = [], []
     for row in wanted:
@@ -53,13 +56,13 @@ def sync_rows(current: QuerySet, wanted: list[Model], *, key: Callable[[Model], 
                 setattr(old, name, getattr(row, name))
             changed.append(old)
     model = current.model
-    if stored:
-        # One by one through the delete signal, so each removed row leaves its "deleted" record.
-        model._default_manager.filter(pk__in=[row.pk for row in stored.values()]).delete()
+    for old in stored.values():  # one by one, so each removed row leaves its "deleted" record
+        old._change_reason = reason
+        old.delete()
     if created:
-        bulk_create_with_history(created, model)
+        bulk_create_with_history(created, model, default_change_reason=reason)
     if changed:
-        bulk_update_with_history(changed, model, fields)
+        bulk_update_with_history(changed, model, fields, default_change_reason=reason)
 
 
 # --- the one history presenter ----------------------------------------------------------------------

@@ -57,10 +57,16 @@ MK = MeetingKind
 # before the report's date as well would add 3 s for little (the report's own year is in the 12).
 REFERENCE_MONTHS, RECENT_MONTHS = 12, 18
 ATTENDANCE_COLUMNS = ["id", "meeting_id", "member_id", "status", "reason"]
+ATTENDANCE_HISTORY_COLUMNS = [
+    *("id", "status", "reason", "meeting_id", "member_id"),
+    *("history_id", "history_date", "history_change_reason", "history_type", "history_user_id"),
+]
 # Checked by the database on the bulk insert (foreign keys); the model checks every other field.
 RELATIONS = [field.name for field in Meeting._meta.fields if field.is_relation]
 # The sampled branch's meetings of the last half year go through `meeting_save` (see the docstring).
 SAMPLE_DAYS = 183
+# The attendance of meetings held in these last days gets its history rows (see _attendance_history).
+HISTORY_DAYS = 183
 # Minutes of a meeting held more than this many days ago have been confirmed by the park committee.
 CONFIRMED_AFTER_DAYS = 40
 # Organizations without rules of their own that hold their members' branch life: a general branch or a
@@ -192,6 +198,7 @@ class MeetingPlanner:
         self.builder = builder
         self.park = builder.park
         self.now = timezone.now()
+        self.recent_since = self.now - timedelta(days=HISTORY_DAYS)
         self.today = today or timezone.localdate()
         self.reference_date = reference_date
         self.months = self._months()
@@ -482,14 +489,38 @@ class MeetingPlanner:
             for line in item.attendance
         ]
         Attendance.objects.bulk_create(attendance, batch_size=2000)
-        Guest.objects.bulk_create(
+        recent = {
+            item.meeting.pk for item in bulk if item.meeting.held_at and item.meeting.held_at >= self.recent_since
+        }
+        self._attendance_history([row for row in attendance if row.meeting_id in recent])
+        bulk_create_with_history(
             [Guest(meeting_id=item.meeting.pk, **vars(line)) for item in bulk for line in item.guests],
+            Guest,
             batch_size=BATCH_SIZE,
+            default_change_reason=CHANGE_REASON,
         )
         self.written.meetings += len(pending)
         self.written.attendance += len(attendance) + sum(len(i.attendance) for i in pending if i.through_service)
         for item in pending:
             self.written.by_status[item.meeting.status] += 1
+
+    def _attendance_history(self, attendance: list[Attendance]) -> None:
+        """The "created" history record of the recent meetings' attendance (HISTORY_DAYS), so correcting
+        a member's status there shows its before. All 150k+ rows would add a third to the load, for
+        minutes nobody corrects years later. Positional arguments in the historical model's field
+        order, as for the rows themselves."""
+        history = Attendance.history.model
+        assert [f.attname for f in history._meta.concrete_fields] == ATTENDANCE_HISTORY_COLUMNS
+        now = timezone.now()
+        history.objects.bulk_create(
+            [
+                history(
+                    row.pk, row.status, row.reason, row.meeting_id, row.member_id, None, now, CHANGE_REASON, "+", None
+                )
+                for row in attendance
+            ],
+            batch_size=2000,
+        )
 
     def _through_service(self, item: Pending) -> None:
         meeting = item.meeting

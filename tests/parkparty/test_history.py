@@ -165,3 +165,12 @@ def test_saving_an_attendance_list_costs_the_same_queries_for_three_members_as_f
 
     three, thirty = members(3, "甲"), members(30, "乙")
     assert save_queries(three) == save_queries(thirty)
+
+
+def test_a_corrected_attendance_row_keeps_the_reason_given_on_the_minutes(world):
+    meeting = _confirmed_meeting(world)
+    _mark_absent(world, meeting, reason="补记：当天病假")
+
+    change = next(r for r in meeting_history(meeting) if r.title == world.member_a.name and r.kind == "~")
+
+    assert change.reason == "补记：当天病假"

@@ -332,3 +332,39 @@ def test_a_secretary_may_not_dissolve_their_own_branch_through_the_service(world
         )
     world.group_a.refresh_from_db()
     assert world.group_a.dissolved_on is None
+
+
+def test_a_dissolution_dated_ahead_is_refused_so_the_real_day_can_still_be_given(world, as_role):
+    url = f"{API}/organizations/{world.group_a.pk}/dissolve/"
+
+    ahead = as_role("admin").post(url, {"on": "9999-12-31"}, HTTP_ACCEPT_LANGUAGE="en")
+    today = as_role("admin").post(url, {"on": timezone.localdate().isoformat()})
+
+    assert ahead.status_code == 400 and "today or earlier" in ahead.json()["dissolved_on"][0]
+    assert today.status_code == 200, today.content
+
+
+def test_editing_a_meeting_keeps_who_logged_it(world, as_role):
+    logged_by = world.meeting_a.created_by_id
+
+    response = as_role("admin").patch(f"{API}/meetings/{world.meeting_a.pk}/", {"topic": "学习党章（修订）"})
+
+    assert response.status_code == 200, response.content
+    world.meeting_a.refresh_from_db()
+    assert world.meeting_a.created_by_id == logged_by
+
+
+def test_a_missing_row_answers_the_translated_not_found_without_naming_the_model(world, as_role):
+    response = as_role("admin").get(f"{API}/meetings/999999999/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}
+
+
+def test_a_unique_pair_refused_by_the_model_comes_under_non_field_errors(world, as_role):
+    three = world.park.star_levels.get(stars=3)
+
+    response = as_role("admin").patch(f"{API}/star-levels/{three.pk}/", {"stars": 4})
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"non_field_errors"}
