@@ -320,7 +320,7 @@ class ParkBuilder:
         """Write the pending rows in dependency order, each table in one history-aware bulk insert.
 
         Field validators (credit-code and ID check characters, choices) run on every row first; the
-        relations are right by construction and checked against the services' rules in tests/test_demo.py.
+        relations are right by construction and checked against the services' rules in tests/devtools/demo/test_demo.py.
         """
         for enterprise in self.enterprises:
             enterprise.clean_fields(exclude=["park", "district", "grid"])
