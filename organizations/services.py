@@ -55,7 +55,9 @@ DISSOLUTION_STEPS: list[Callable[..., None]] = []
 
 
 def register_dissolution_step(step: Callable[..., None]) -> None:
-    DISSOLUTION_STEPS.append(step)
+    """Once per step, however often an app's ready() runs: a step run twice would end a coverage twice."""
+    if step not in DISSOLUTION_STEPS:
+        DISSOLUTION_STEPS.append(step)
 
 
 @transaction.atomic

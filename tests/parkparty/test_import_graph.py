@@ -95,3 +95,17 @@ def test_every_feature_app_registers_the_policies_of_its_models():
     registered = {model._meta.label for model in access.policies()}
     assert {"organizations.Park", "enterprises.Enterprise", "meetings.Meeting", "activities.Activity"} <= registered
     assert {"reports.Report", "organizations.Application"} <= registered
+
+
+def test_a_feature_apps_registrations_are_idempotent():
+    from django.apps import apps
+
+    from organizations.services import DISSOLUTION_STEPS
+    from parkparty import access
+    from parkparty.apps import FeatureConfig
+
+    before = (list(DISSOLUTION_STEPS), access.policies())
+    for config in apps.get_app_configs():
+        if isinstance(config, FeatureConfig):  # only ours: third-party ready()s need not be idempotent
+            config.ready()
+    assert (list(DISSOLUTION_STEPS), access.policies()) == before
