@@ -6,7 +6,6 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from organizations.models import District, Grid, Organization, Park, PartyMember
-from parkparty import access
 from parkparty.admin import ScopedAdmin
 
 
@@ -71,13 +70,6 @@ class PartyMemberAdmin(ScopedAdmin, SimpleHistoryAdmin):
     @admin.display(description=_("ID-card number"))
     def masked_id(self, member):
         return member.masked_id_number
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        park_id = obj.organization.park_id if obj else None
-        if obj is not None and not access.sees_personal_data(request.user, park_id):
-            return [f for f in fields if f not in ("id_number", "phone")]
-        return fields
 
 
 # The pipeline, ratings, honours and the subsidy ledger register their screens in their sub-packages.

@@ -1,17 +1,24 @@
-"""Django admin: every screen is scoped by parkparty.access, like the API and the pages."""
+"""Django admin: an operator's tool, open to superusers only. Park admins keep their parks in the
+portal's own pages, which run every rule and speak the users' language.
+
+Every screen is scoped by parkparty.access all the same, like the API and the pages, so that a screen
+opened to someone else one day leaks nothing: no other park's rows or their history, no filtering on
+personal data, no unmasked phones or ID numbers for those who may not see them.
+"""
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from parkparty import access
 from parkparty.models import Grant
 
-admin.site.site_header = _("Park party-building portal")
-admin.site.site_title = _("Park party-building portal")
-admin.site.index_title = _("Ledger administration")
+# Personal data (parkparty.validators masks them): never a filter or a search, shown only unmasked.
+PERSONAL_FIELDS = frozenset({"id_number", "phone"})
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -39,10 +46,39 @@ class ScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def lookup_allowed(self, lookup, value, request=None):
+        """No filtering on an ID number or a phone (`?member__id_number__startswith=1101`): one request
+        per digit would rebuild a number the screen shows masked."""
+        if PERSONAL_FIELDS.intersection(lookup.split("__")):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_fields(self, request, obj=None):
+        """Personal fields are left out of a saved row's form for those who see them masked."""
+        fields = super().get_fields(request, obj)
+        if obj is None or access.sees_personal_data(request.user, self._park_of(obj)):
+            return fields
+        return [name for name in fields if name not in PERSONAL_FIELDS]
+
+    def _park_of(self, obj) -> int | None:
+        lookup = access.policy_for(type(obj)).park
+        return type(obj)._default_manager.filter(pk=obj.pk).values_list(lookup, flat=True).first()
+
+    def _require_in_scope(self, request, object_id) -> None:
+        """A row outside the user's scope has no history screen either: simple-history would otherwise
+        fall back to the row's last historical record and show it (another park's minutes)."""
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """django-simple-history's "revert" page (on screens that show a row's history) saves whatever is
         posted without asking has_change_permission: a read-only screen would let staff set any field (an
         application's stage, a rating's stars) past the services and their rules."""
+        self._require_in_scope(request, object_id)
         if request.method == "POST":
             obj = self.get_object(request, unquote(object_id))
             if obj is None or not self.has_change_permission(request, obj):
@@ -93,4 +129,16 @@ class ReadOnlyAdmin(HistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class OperatorUserAdmin(UserAdmin):
+    """Users are deactivated, never deleted: minutes, ratings and paid subsidies name who recorded,
+    confirmed or approved them, and their history names who changed them."""
+
+    def has_delete_permission(self, request, obj=None):
         return False

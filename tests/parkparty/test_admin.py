@@ -1,20 +1,75 @@
-"""Django admin: every model is there, scoped like the API, and checks the same rules."""
+"""Django admin: the operators' tool (superusers only). Every model is there, checks the same rules,
+and stays scoped like the API, so a screen opened to anyone else leaks nothing."""
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.test import RequestFactory
 from django.urls import reverse
 
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, Instructor
+from organizations.models import PartyMember
+from parkparty.models import Grant
 from tests import factories as f
 
 
 @pytest.fixture
 def staff_admin(world, client):
+    """An operator: the admin is open to superusers only."""
+    user = get_user_model().objects.create_superuser("operator", password="x")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def park_admin_request(world):
+    """A request of the park admin of park A, made staff by mistake: what the scoped screens must hold
+    against, should the admin ever open to them."""
+    user = world.users["admin"]
+    user.is_staff = True
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def test_a_staff_user_who_is_not_a_superuser_cannot_open_the_admin(world, client):
     user = world.users["admin"]
     user.is_staff = True
     user.save()
     client.force_login(user)
-    return client
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    changelist = client.get(reverse("admin:organizations_partymember_changelist"))
+    assert changelist.status_code == 302
+
+
+def test_the_history_of_another_parks_row_is_not_shown(park_admin_request, world):
+    member_admin = admin.site._registry[PartyMember]
+    other = PartyMember.objects.filter(organization__park=world.other_park).first()
+    with pytest.raises(Http404):
+        member_admin.history_view(park_admin_request, str(other.pk))
+    own = PartyMember.objects.filter(organization__park=world.park).first()
+    assert member_admin.history_view(park_admin_request, str(own.pk)).status_code == 200
+
+
+def test_no_screen_filters_on_personal_data(park_admin_request):
+    member_admin = admin.site._registry[PartyMember]
+    assert not member_admin.lookup_allowed("id_number__startswith", "1101", park_admin_request)
+    assert not member_admin.lookup_allowed("phone", "138", park_admin_request)
+    assert member_admin.lookup_allowed("status", "full", park_admin_request)
+
+
+def test_personal_fields_are_left_out_for_those_who_see_them_masked(world):
+    instructor_admin = admin.site._registry[Instructor]
+    instructor = Instructor.objects.filter(park=world.park).first()
+    viewer = RequestFactory().get("/admin/")
+    viewer.user = world.users["viewer"]
+    assert "phone" not in instructor_admin.get_fields(viewer, instructor)
+    operator = RequestFactory().get("/admin/")
+    operator.user = get_user_model()(is_superuser=True, is_active=True)
+    assert "phone" in instructor_admin.get_fields(operator, instructor)
 
 
 LEDGER_MODELS = [
@@ -39,12 +94,10 @@ def test_a_park_admin_with_staff_status_opens_every_changelist(staff_admin, labe
     assert staff_admin.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
 
 
-def test_the_admin_lists_only_the_users_parks(staff_admin, world):
-    page = staff_admin.get(reverse("admin:enterprises_enterprise_changelist")).content.decode()
-    assert world.enterprise_a.name in page
-    assert world.other_enterprise.name not in page
-    url = reverse("admin:enterprises_enterprise_change", args=[world.other_enterprise.pk])
-    assert staff_admin.get(url).status_code == 302  # Django admin redirects a missing object to the index
+def test_the_scoped_screens_list_only_the_users_parks(park_admin_request, world):
+    rows = admin.site._registry[Enterprise].get_queryset(park_admin_request)
+    assert rows.filter(pk=world.enterprise_a.pk).exists()
+    assert not rows.filter(pk=world.other_enterprise.pk).exists()
 
 
 def test_the_admin_refuses_a_wrong_credit_code_with_a_message_on_the_field(staff_admin, world):
@@ -61,8 +114,8 @@ def test_the_admin_refuses_a_wrong_credit_code_with_a_message_on_the_field(staff
     assert not Enterprise.objects.filter(name="错码企业").exists()
 
 
-def test_grants_are_for_superusers_only(staff_admin):
-    assert staff_admin.get(reverse("admin:parkparty_grant_changelist")).status_code == 403
+def test_grants_are_for_superusers_only(park_admin_request):
+    assert not admin.site._registry[Grant].has_module_permission(park_admin_request)
 
 
 def test_nothing_on_the_ledger_is_deleted_through_the_admin(staff_admin, world):
@@ -118,3 +171,10 @@ def test_the_admin_refuses_a_five_star_honour_without_its_star(staff_admin, worl
     )  # fmt: skip
     assert response.status_code == 200
     assert "Name the star of the five-star competition" in response.content.decode()
+
+
+def test_users_are_deactivated_not_deleted(staff_admin, world):
+    user = world.users["secretary_a"]
+    response = staff_admin.post(reverse("admin:auth_user_delete", args=[user.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert get_user_model().objects.filter(pk=user.pk).exists()
