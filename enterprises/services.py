@@ -7,9 +7,10 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.models import Coverage, Enterprise
+from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
 from organizations.models import Organization
 from parkparty import access
 
@@ -123,3 +124,83 @@ def coverages_end_with(*, organization: Organization, on: date) -> None:
     """A dissolved organization covers nothing from that day (registered as a dissolution step)."""
     for coverage in Coverage.objects.filter(organization=organization, ended_on__isnull=True):
         coverage_end(coverage=coverage, on=on)
+
+
+@transaction.atomic
+def instructor_save(*, instructor: Instructor, actor=None) -> Instructor:
+    """Add an instructor to a park's roster, or change one: only a park admin of that park keeps it."""
+    if instructor.pk is not None:
+        # The park it is in now, not the one the form asks for: moving a record out of a park takes
+        # being an admin of that park too.
+        current_park = Instructor.objects.filter(pk=instructor.pk).values_list("park_id", flat=True).first()
+        if current_park is not None:
+            access.require_admin(actor, current_park)
+            if current_park != instructor.park_id and instructor.assignments.filter(ended_on__isnull=True).exists():
+                raise ValidationError(
+                    {"park": _("End the instructor's assignments before moving them to another park.")}
+                )
+    access.require_admin(actor, instructor.park_id)
+    instructor.full_clean()
+    instructor._change_reason = _("Instructor added") if instructor.pk is None else _("Instructor changed")
+    instructor.save()
+    access.require_writable(actor, instructor)
+    return instructor
+
+
+def _operating_on(enterprise: Enterprise, on: date) -> bool:
+    return enterprise.entered_on <= on and (enterprise.left_on is None or on < enterprise.left_on)
+
+
+def assignment_start_errors(*, instructor: Instructor, enterprise: Enterprise, on: date) -> dict[str, str]:
+    """Why `instructor` cannot start guiding `enterprise` on `on`; empty when they can."""
+    if instructor.park_id != enterprise.park_id:
+        return {"enterprise": _("The enterprise is in another park than the instructor.")}
+    if on is None:
+        return {"started_on": _("Give the day the assignment starts.")}
+    if not _operating_on(enterprise, on):
+        return {"started_on": _("The enterprise was not operating in the park on this date.")}
+    pair = InstructorAssignment.objects.filter(instructor=instructor, enterprise=enterprise)
+    if pair.filter(ended_on__isnull=True).exists():
+        return {"enterprise": _("This instructor is already assigned to this enterprise.")}
+    if pair.filter(ended_on__gt=on).exists():
+        return {"started_on": _("An earlier assignment of this instructor to this enterprise ran past this date.")}
+    return {}
+
+
+@transaction.atomic
+def assignment_start(*, instructor: Instructor, enterprise: Enterprise, on: date, actor=None) -> InstructorAssignment:
+    """Assign an instructor to an enterprise of their park from `on`."""
+    access.require_admin(actor, instructor.park_id)
+    # Lock the instructor: two requests assigning the same pair at once must not both pass the check.
+    Instructor.objects.select_for_update().get(pk=instructor.pk)
+    errors = assignment_start_errors(instructor=instructor, enterprise=enterprise, on=on)
+    if errors:
+        raise ValidationError(errors)
+    assignment = InstructorAssignment(instructor=instructor, enterprise=enterprise, started_on=on)
+    assignment.full_clean()
+    assignment._change_reason = _("Assignment started")
+    assignment.save()
+    access.require_writable(actor, assignment)
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, assignment: InstructorAssignment, on: date, actor=None) -> InstructorAssignment:
+    """End an assignment on `on` (the first day the instructor no longer guides the enterprise)."""
+    access.require_admin(actor, assignment.enterprise.park_id)
+    # Locked and read again: ending it twice at once must be refused once, not saved twice.
+    InstructorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment.refresh_from_db(fields=["ended_on"])
+    if assignment.ended_on is not None:
+        raise ValidationError({"ended_on": _("This assignment has already ended.")})
+    if on is None or on <= assignment.started_on:
+        raise ValidationError({"ended_on": _("The end must come after the start.")})
+    if on > timezone.localdate():
+        # A date ahead would leave the instructor reading the enterprise's records until then unseen.
+        raise ValidationError({"ended_on": _("Give the day it ended: today or earlier.")})
+    assignment.ended_on = on
+    assignment.full_clean()
+    assignment._change_reason = _("Assignment ended")
+    assignment.save(update_fields=["ended_on"])
+    access.require_writable(actor, assignment)
+    return assignment
