@@ -67,7 +67,8 @@ def coverage_start_errors(*, enterprise: Enterprise, organization: Organization,
 
 @transaction.atomic
 def coverage_start(*, enterprise: Enterprise, organization: Organization, on: date, actor=None) -> Coverage:
-    """Let `organization` cover `enterprise` from `on`, ending the coverage it replaces."""
+    """Let `organization` cover `enterprise` from `on`, ending the coverage it replaces (a move)."""
+    access.require_admin(actor, enterprise.park_id)
     # Lock the enterprise row: two requests moving the same firm at once must not both pass the overlap check.
     Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     current = enterprise.coverages.filter(ended_on__isnull=True).first()
@@ -80,6 +81,7 @@ def coverage_start(*, enterprise: Enterprise, organization: Organization, on: da
         coverage_end(coverage=current, on=on)
     coverage = Coverage(enterprise=enterprise, organization=organization, started_on=on)
     coverage.full_clean()
+    coverage._change_reason = _("Coverage moved") if current else _("Coverage started")
     coverage.save()
     access.require_writable(actor, coverage)
     return coverage
@@ -87,35 +89,101 @@ def coverage_start(*, enterprise: Enterprise, organization: Organization, on: da
 
 @transaction.atomic
 def coverage_end(*, coverage: Coverage, on: date, actor=None) -> Coverage:
+    access.require_admin(actor, coverage.enterprise.park_id)
     if coverage.ended_on is not None:
         raise ValidationError({"ended_on": _("This coverage has already ended.")})
     coverage.ended_on = on
     coverage.full_clean()
+    coverage._change_reason = _("Coverage ended")
     coverage.save(update_fields=["ended_on"])
     access.require_writable(actor, coverage)
     return coverage
 
 
+def _place_errors(enterprise: Enterprise) -> dict[str, str]:
+    """A grid lies in a district: an enterprise's grid must be in its district when both are given."""
+    grid, district = enterprise.grid, enterprise.district
+    if grid is not None and district is not None and grid.district_id not in (None, district.pk):
+        return {"grid": _("This grid is in another district.")}
+    return {}
+
+
 @transaction.atomic
 def enterprise_save(*, enterprise: Enterprise, actor=None) -> Enterprise:
-    """Create or update an enterprise's ledger entry after checking every field (credit code included)."""
+    """Create or update an enterprise's ledger entry after checking every field (credit code included;
+    the district and grid must be of its park, the model's clean checks that)."""
+    if enterprise.pk is not None:
+        stored_park = Enterprise.objects.filter(pk=enterprise.pk).values_list("park_id", flat=True).first()
+        if stored_park is not None:
+            access.require_admin(actor, stored_park)
+    access.require_admin(actor, enterprise.park_id)
     enterprise.full_clean()
+    errors = _place_errors(enterprise)
+    if errors:
+        raise ValidationError(errors)
     enterprise.save()
     access.require_writable(actor, enterprise)
     return enterprise
 
 
 @transaction.atomic
+def enterprise_create(
+    *, enterprise: Enterprise, organization: Organization | None = None, covered_from: date | None = None, actor=None
+) -> Enterprise:
+    """Put a new enterprise on the ledger and, when an organization is given, let it cover the enterprise
+    from `covered_from` (the day it entered the park when not given), all or nothing."""
+    if enterprise.pk is not None:
+        raise ValidationError(_("This enterprise is already on the ledger."))
+    enterprise._change_reason = _("Enterprise added")
+    enterprise = enterprise_save(enterprise=enterprise, actor=actor)
+    if organization is not None:
+        try:
+            coverage_start(
+                enterprise=enterprise, organization=organization, on=covered_from or enterprise.entered_on, actor=actor
+            )
+        except ValidationError as error:
+            # The coverage's own names, as the caller gave them: its start is `covered_from`.
+            renames = {"started_on": "covered_from", "enterprise": "covered_from"}
+            raise ValidationError(
+                {renames.get(field, field): texts for field, texts in error.message_dict.items()}
+            ) from error
+    return enterprise
+
+
+@transaction.atomic
 def enterprise_leave(*, enterprise: Enterprise, status: str, on: date, actor=None) -> Enterprise:
-    """Record that an enterprise moved out or closed; its open coverage ends the same day."""
+    """Record that an enterprise moved out or closed; its open coverage and its instructors' open
+    assignments end the same day."""
+    access.require_admin(actor, enterprise.park_id)
+    Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if Enterprise.objects.filter(pk=enterprise.pk).exclude(status=Enterprise.Status.OPERATING).exists():
+        raise ValidationError({"status": _("This enterprise has already left the park.")})
     if status == Enterprise.Status.OPERATING:
         raise ValidationError({"status": _("Choose moved out or closed.")})
+    if on is not None and on > timezone.localdate():
+        # A date ahead would drop the enterprise from today's figures before it has gone.
+        raise ValidationError({"left_on": _("Give the day it moved out or closed: today or earlier.")})
+    open_coverage = enterprise.coverages.filter(ended_on__isnull=True).first()
+    open_assignments = list(enterprise.instructor_assignments.filter(ended_on__isnull=True))
+    starts = [row.started_on for row in [open_coverage, *open_assignments] if row is not None]
+    if on is not None and starts and on <= max(starts):
+        return_day = max(starts).isoformat()
+        raise ValidationError(
+            {
+                "left_on": _("Its current coverage or an instructor's assignment started on %(day)s: give a later day.")
+                % {"day": return_day}
+            }
+        )
     enterprise.status, enterprise.left_on = status, on
     enterprise.full_clean()
+    enterprise._change_reason = _("Enterprise left the park")
     enterprise.save()
-    open_coverage = enterprise.coverages.filter(ended_on__isnull=True).first()
     if open_coverage is not None:
         coverage_end(coverage=open_coverage, on=on)
+    for assignment in open_assignments:
+        assignment.ended_on = on
+        assignment._change_reason = _("The enterprise left the park")
+        assignment.save(update_fields=["ended_on"])
     access.require_writable(actor, enterprise)
     return enterprise
 
