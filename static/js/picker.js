@@ -77,11 +77,9 @@
       },
     });
     // Tom Select points the <label for> at its own text box, so the field keeps its name for screen
-    // readers; the hidden original select is named by the same label, so it is no unnamed control.
-    var label = select.id && document.querySelector('label[for="' + select.id + '-ts-control"]');
-    if (label && label.id) {
-      select.setAttribute("aria-labelledby", label.id);
-    }
+    // readers. The original select stays in the page (1 px, out of the tab order) to be sent with the
+    // form: hidden from assistive technology too, or it would be read as a second, unusable combobox.
+    select.setAttribute("aria-hidden", "true");
     markOverflow(picker, select);
     return picker;
   }
