@@ -165,15 +165,11 @@ def enterprise_leave(*, enterprise: Enterprise, status: str, on: date, actor=Non
         raise ValidationError({"left_on": _("Give the day it moved out or closed: today or earlier.")})
     open_coverage = enterprise.coverages.filter(ended_on__isnull=True).first()
     open_assignments = list(enterprise.instructor_assignments.filter(ended_on__isnull=True))
-    starts = [row.started_on for row in [open_coverage, *open_assignments] if row is not None]
-    if on is not None and starts and on <= max(starts):
-        return_day = max(starts).isoformat()
-        raise ValidationError(
-            {
-                "left_on": _("Its current coverage or an instructor's assignment started on %(day)s: give a later day.")
-                % {"day": return_day}
-            }
-        )
+    # What ends that day must have started before it (an end on its start is no period at all).
+    latest = max((row.started_on for row in [open_coverage, *open_assignments] if row is not None), default=None)
+    if on is not None and latest is not None and on <= latest:
+        message = _("Its current coverage or an instructor's assignment started on %(day)s: give a later day.")
+        raise ValidationError({"left_on": message % {"day": latest.isoformat()}})
     enterprise.status, enterprise.left_on = status, on
     enterprise.full_clean()
     enterprise._change_reason = _("Enterprise left the park")
