@@ -1,7 +1,9 @@
-"""Query forms of the pages (GET): the coverage overview and the enterprise ledger's filters.
+"""Forms of the pages: the coverage overview's and the ledger's filters (GET), and the park admin's
+management forms (enterprises, coverage, instructors), which save through enterprises.services.
 
-Choices come from what the view has already scoped with `access.visible`; a park, district or grid
-outside the user's scope is therefore an invalid choice, exactly like one that does not exist.
+Choices come from what the view has already scoped (`access.visible`, one park's rows); a park,
+district, grid, organization or enterprise outside it is therefore an invalid choice, exactly like one
+that does not exist.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise
-from organizations.models import District, Grid, Park
-from parkparty.forms import DateInput, ParkForm, park_choices
+from enterprises.models import Enterprise, Instructor
+from organizations.models import District, Grid, Organization, Park
+from parkparty.forms import DateInput, ParkForm, ServiceErrorsMixin, park_choices
+from parkparty.widgets import SearchSelect
 
 
 class PlaceChoiceField(forms.ModelChoiceField):
@@ -87,3 +90,137 @@ class LedgerForm(forms.Form):
             if data.get(flag):
                 enterprises = enterprises.filter(**{flag: True})
         return enterprises.order_by(data.get("sort") or "name", "pk")
+
+
+# --- management forms (POST) ------------------------------------------------------------------------
+
+# A picker lists at most this many enterprises (about 60 KB of options); a bigger park narrows the list
+# by a name typed into the page's search box first (`?q=`). Validation still takes any of the park's.
+ENTERPRISE_OPTIONS = 1000
+
+
+class EnterpriseForm(ServiceErrorsMixin, forms.ModelForm):
+    """An enterprise's ledger entry in one park: its districts and grids are the only choices."""
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name", "credit_code", "industry", "entered_on", "district", "grid", "address", "employees",
+            "output_value", "above_scale", "above_quota", "charter_includes_party_building",
+        ]  # fmt: skip
+        # Numbers as text boxes with a numeric keyboard: styled like the other inputs, no spinner on a phone.
+        widgets = {
+            "entered_on": DateInput,
+            "district": SearchSelect,
+            "grid": SearchSelect,
+            "employees": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "output_value": forms.TextInput(attrs={"inputmode": "decimal"}),
+        }
+
+    def __init__(self, *args, park: Park, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.park = park
+        self.fields["district"].queryset = District.objects.filter(park=park)
+        self.fields["grid"].queryset = Grid.objects.filter(park=park)
+        self.fields["credit_code"].widget.attrs.update(autocapitalize="characters", spellcheck="false")
+
+
+class NewEnterpriseForm(EnterpriseForm):
+    """A new enterprise, and optionally the organization covering it from the day it entered (or later)."""
+
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=SearchSelect,
+        label=_("Covering organization"),
+        help_text=_("Optional: the party organization that covers the enterprise."),
+    )
+    covered_from = forms.DateField(
+        required=False,
+        widget=DateInput,
+        label=_("Covered from"),
+        help_text=_("The day the coverage starts; the day it entered the park when left empty."),
+    )
+
+    def __init__(self, *args, park: Park, organizations, **kwargs):
+        super().__init__(*args, park=park, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+def covering_organizations(park: Park, on=None):
+    """The park's organizations that may cover an enterprise (kinds that cover, not dissolved)."""
+    organizations = Organization.objects.filter(park=park, kind__in=Organization.COVERING_KINDS)
+    return organizations.filter(dissolved_on__isnull=True).order_by("name", "pk")
+
+
+class LeaveForm(ServiceErrorsMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(value, label) for value, label in Enterprise.Status.choices if value != Enterprise.Status.OPERATING],
+        widget=forms.RadioSelect,
+    )
+    left_on = forms.DateField(label=_("Moved out or closed on"), widget=DateInput)
+
+    service_fields = {"on": "left_on"}
+
+
+class CoverageStartForm(ServiceErrorsMixin, forms.Form):
+    """One of the park's covering organizations for an enterprise, from a day on."""
+
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), widget=SearchSelect, label=_("Organization")
+    )
+    started_on = forms.DateField(label=_("Covered from"), widget=DateInput)
+
+    service_fields = {"on": "started_on", "enterprise": "started_on"}
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class EnterpriseChoiceField(forms.ModelChoiceField):
+    """An enterprise of the park, validated against all candidates, listed up to ENTERPRISE_OPTIONS."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Enterprise.objects.none(), widget=SearchSelect, **kwargs)
+
+    def set_candidates(self, candidates: QuerySet[Enterprise], listed: list[Enterprise]) -> None:
+        self.queryset = candidates
+        self.widget.choices = [("", self.empty_label), *((e.pk, e.name) for e in listed)]
+
+
+class CoverageAttachForm(ServiceErrorsMixin, forms.Form):
+    """An operating enterprise of the park for an organization to cover, from a day on."""
+
+    enterprise = EnterpriseChoiceField(label=_("Enterprise"))
+    started_on = forms.DateField(label=_("Covered from"), widget=DateInput)
+
+    service_fields = {"on": "started_on"}
+
+
+class EndForm(ServiceErrorsMixin, forms.Form):
+    """The day a coverage or an assignment ends (its first day no longer in force)."""
+
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput)
+
+    # A coverage that must end by the enterprise's or the organization's end says so on the date.
+    service_fields = {"on": "ended_on", "enterprise": "ended_on", "organization": "ended_on"}
+
+
+class InstructorForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Instructor
+        fields = ["name", "title", "phone"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
+
+    def __init__(self, *args, park: Park, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.park = park
+
+
+class AssignmentStartForm(ServiceErrorsMixin, forms.Form):
+    enterprise = EnterpriseChoiceField(label=_("Enterprise"))
+    started_on = forms.DateField(label=_("Assigned from"), widget=DateInput)
+
+    service_fields = {"on": "started_on"}

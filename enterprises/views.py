@@ -73,9 +73,19 @@ def enterprise_detail(request, pk: int):
         "members": members,
         "member_count": members.exclude(status=PartyMember.Status.TRANSFERRED_OUT).count(),
         "show_personal": access.sees_personal_data(user, enterprise.park_id),
+        # The admin's buttons (edit, leave, coverage) and the instructors' pages (park readers only).
+        "can_manage": access.administers(user, enterprise.park_id),
+        "current_coverage": next((c for c in coverages if c.ended_on is None), None),
+        "show_instructors": _reads_park(user, enterprise.park_id),
         "history": revisions(enterprise.history.all()),
     }
     return render(request, "enterprises/enterprise_detail.html", context)
+
+
+def _reads_park(user, park_id: int) -> bool:
+    """Park admins and viewers read the park's instructor roster (no query: the scope says it)."""
+    scope = access.scope_of(user)
+    return scope.everything or park_id in scope.read_parks
 
 
 def _openable(user, organization_ids: list[int]) -> set[int]:
