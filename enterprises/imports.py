@@ -1,7 +1,10 @@
 """The enterprise ledger's Excel imports (parkparty.imports): enterprises with their covering
-organization, keyed by credit code within the park."""
+organization, keyed by credit code within the park; instructors with their assignments, keyed by
+name within the park."""
 
 from __future__ import annotations
+
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -9,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enterprises import services
-from enterprises.models import Coverage, Enterprise
+from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
 from organizations.models import District, Grid, Organization
 from parkparty.imports import Action, Column, ImportKind, Row, cells
 from parkparty.imports.lookups import Names, renamed
@@ -173,6 +176,91 @@ def _differs(enterprise: Enterprise, name: str, value) -> bool:
     return getattr(enterprise, name) != value
 
 
+# --- instructors and their assignments ----------------------------------------------------------
+
+CODE_SEPARATORS = re.compile(r"[、;；,，\s]+")
+
+INSTRUCTOR_COLUMNS = (
+    Column("姓名", "name", required=True, example="陈指导",
+           note=gettext_lazy("An instructor of the park with this name is updated.")),
+    Column("职务", "title", example="园区党工委组织委员"),
+    Column("手机号", "phone", example="13800001234"),
+    Column("指导企业", "enterprises", example="91350526MA2XY1234G",
+           note=gettext_lazy("Credit codes of the park's enterprises, separated by 、 or ; (import the enterprises "
+                             "first). An enterprise not listed keeps its assignment: end it on the instructor's page.")),
+    Column("开始日期", "started_on", cells.day, note=gettext_lazy("When the new assignments start. Empty: today."),
+           example="2024-01-01"),
+)  # fmt: skip
+
+
+class InstructorImporter:
+    """Keyed by name within the park; each listed enterprise gets an assignment unless one is open."""
+
+    def __init__(self, *, park, actor):
+        self.park, self.actor = park, actor
+        self.today = timezone.localdate()
+        self.by_name = {instructor.name: instructor for instructor in Instructor.objects.filter(park=park)}
+        self.by_code: dict[str, Enterprise] = {}
+        for enterprise in Enterprise.objects.filter(park=park).order_by("-pk"):
+            current = self.by_code.get(enterprise.credit_code)
+            if current is None or (enterprise.status == Enterprise.Status.OPERATING != current.status):
+                self.by_code[enterprise.credit_code] = enterprise
+        self.open_pairs = set(
+            InstructorAssignment.objects.filter(instructor__park=park, ended_on__isnull=True).values_list(
+                "instructor_id", "enterprise_id"
+            )
+        )
+
+    def apply(self, row: Row) -> tuple[Action, str]:
+        enterprises = self._enterprises(row.get("enterprises") or "")
+        values = {name: row[name] or "" for name in ("title", "phone") if name in row}
+        instructor = self.by_name.get(row["name"])
+        if instructor is None:
+            instructor, action = Instructor(park=self.park, name=row["name"], **values), Action.CREATE
+        else:
+            changed = {name: value for name, value in values.items() if getattr(instructor, name) != value}
+            action = Action.UPDATE if changed else Action.UNCHANGED
+            for name, value in changed.items():
+                setattr(instructor, name, value)
+        if action != Action.UNCHANGED:
+            instructor._history_user = self.actor
+            services.instructor_save(instructor=instructor, actor=self.actor)
+        added = []
+        for enterprise in enterprises:
+            if (instructor.pk, enterprise.pk) not in self.open_pairs:
+                self._assign(instructor, enterprise, row.get("started_on") or self.today)
+                added.append((instructor.pk, enterprise.pk))
+        if added and action == Action.UNCHANGED:
+            action = Action.UPDATE
+        self.open_pairs.update(added)
+        self.by_name[instructor.name] = instructor
+        return action, instructor.name
+
+    def _enterprises(self, text: str) -> list[Enterprise]:
+        enterprises = []
+        for code in filter(None, CODE_SEPARATORS.split(text)):
+            enterprise = self.by_code.get(cells.code(code))
+            if enterprise is None:
+                message = _("No enterprise of this park has the credit code %(code)s.") % {"code": code}
+                raise ValidationError({"enterprises": message})
+            if enterprise not in enterprises:
+                enterprises.append(enterprise)
+        return enterprises
+
+    def _assign(self, instructor: Instructor, enterprise: Enterprise, on) -> None:
+        try:
+            services.assignment_start(instructor=instructor, enterprise=enterprise, on=on, actor=self.actor)
+        except ValidationError as error:
+            names = {"enterprise": "enterprises", "started_on": "started_on"}
+            located = renamed(error, names)
+            if not hasattr(located, "error_dict"):
+                raise
+            raise ValidationError(
+                {field: [f"{enterprise.credit_code}: {message}" for message in messages]
+                 for field, messages in located.message_dict.items()}
+            ) from None  # fmt: skip
+
+
 KINDS = [
     ImportKind(
         key="enterprises",
@@ -180,5 +268,12 @@ KINDS = [
         columns=ENTERPRISE_COLUMNS,
         importer=EnterpriseImporter,
         order=20,
+    ),
+    ImportKind(
+        key="instructors",
+        label=gettext_lazy("instructors"),
+        columns=INSTRUCTOR_COLUMNS,
+        importer=InstructorImporter,
+        order=40,
     ),
 ]
