@@ -171,7 +171,7 @@ def test_a_formation_other_than_the_covering_organizations_is_an_error(world):
 
 
 def test_headers_are_matched_by_name_in_any_order_and_unknown_ones_are_reported(world):
-    header = list(reversed(ENTERPRISE_HEADER)) + ["备注"]
+    header = [*reversed(ENTERPRISE_HEADER), "备注"]
     rows = [[*reversed(row), "无"] for row in enterprise_rows(2)]
 
     body = post(world, workbook(header, rows)).json()
