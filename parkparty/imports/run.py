@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from parkparty import ledger_cache
 from parkparty.imports import Action, Column, ImportKind, Row
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -95,12 +96,14 @@ def run(kind: ImportKind, *, park, file, actor, commit: bool) -> dict:
         if not workbook.worksheets:
             raise ValidationError({"file": _("This is not an Excel workbook (.xlsx).")})
         rows = workbook.worksheets[0].iter_rows(values_only=True)
-        with transaction.atomic():
+        with ledger_cache.quiet(), transaction.atomic():
             columns = _match_header(kind, next(rows, ()), report)
             if columns is not None:
                 _apply_rows(kind, kind.importer(park=park, actor=actor), rows, columns, report)
             if report.errors or report.error_rows or not commit:
                 transaction.set_rollback(True)
+            else:
+                ledger_cache.bump_ledger_version()  # once, after commit, for every row
     except (BadZipFile, OSError, ParseError):
         # A zip whose sheet is broken is found only when it is read.
         raise ValidationError({"file": _("This is not an Excel workbook (.xlsx).")}) from None

@@ -243,3 +243,16 @@ def test_only_park_admins_import(world, role):
 
     assert response.status_code == 403
     assert not imported(world).exists()
+
+
+def test_a_commit_bumps_the_ledger_version_once_and_a_preview_not_at_all(world, django_capture_on_commit_callbacks):
+    from parkparty.ledger_cache import ledger_version
+
+    before = ledger_version()
+    with django_capture_on_commit_callbacks(execute=True) as preview:
+        post(world, workbook(ENTERPRISE_HEADER, enterprise_rows(3)))
+    with django_capture_on_commit_callbacks(execute=True) as commit:
+        post(world, workbook(ENTERPRISE_HEADER, enterprise_rows(3)), dry_run=False)
+
+    assert (len(preview), len(commit)) == (0, 1)  # not one per enterprise and coverage saved
+    assert ledger_version() == before + 1
