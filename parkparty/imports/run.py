@@ -11,7 +11,6 @@ streamed (openpyxl's read-only mode): memory grows with the report, not with the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
@@ -104,8 +103,9 @@ def run(kind: ImportKind, *, park, file, actor, commit: bool) -> dict:
                 transaction.set_rollback(True)
             else:
                 ledger_cache.bump_ledger_version()  # once, after commit, for every row
-    except (BadZipFile, OSError, ParseError):
-        # A zip whose sheet is broken is found only when it is read.
+    except (BadZipFile, OSError, SyntaxError):
+        # A zip whose sheet is broken is found only when it is read (the XML parsers' errors, of
+        # ElementTree and lxml alike, are SyntaxErrors).
         raise ValidationError({"file": _("This is not an Excel workbook (.xlsx).")}) from None
     finally:
         workbook.close()

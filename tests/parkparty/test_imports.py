@@ -1,6 +1,7 @@
 """The Excel import through the API: templates, the preview's row-by-row report, all-or-nothing
 commits, re-imports that change nothing, and names that resolve within the chosen park only."""
 
+import zipfile
 from io import BytesIO
 
 import pytest
@@ -209,6 +210,21 @@ def test_a_file_that_is_not_a_workbook_is_a_400_naming_the_file_field(world, con
 
     assert response.status_code == 400
     assert list(response.json()) == ["file"]
+
+
+def test_a_workbook_whose_sheet_is_broken_is_a_400_naming_the_file_field(world):
+    source = BytesIO(workbook(ENTERPRISE_HEADER, enterprise_rows(2)).read())
+    broken = BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(broken, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            copy.writestr(item, data[: len(data) // 2] if item.filename.endswith("sheet1.xml") else data)
+
+    response = post(world, SimpleUploadedFile("台账.xlsx", broken.getvalue()), dry_run=False)
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["file"]
+    assert not imported(world).exists()
 
 
 def test_a_workbook_of_more_than_10_mb_is_refused_naming_the_file_field(world, monkeypatch):
