@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from parkparty.apps import FeatureConfig
+from parkparty.imports import api as imports_api
 
 
 def _app_apis():
@@ -24,7 +25,11 @@ def _app_apis():
 
 
 router = DefaultRouter()
-v1 = []
+v1 = [
+    # The imports engine lives in the base; the kinds come from the apps (parkparty.imports).
+    path("imports/", imports_api.ImportView.as_view(), name="import-run"),
+    path("imports/template/", imports_api.TemplateView.as_view(), name="import-template"),
+]
 for app_api in _app_apis():
     for prefix, viewset, basename in app_api.routes:
         router.register(prefix, viewset, basename=basename)

@@ -14,7 +14,8 @@ class ParkpartyConfig(AppConfig):
 
 class FeatureConfig(AppConfig):
     """A feature app. On start-up it hands the base what only it knows: the access policy of each of
-    its models (`<app>.policies.POLICIES`) and which of its models the cached ledger figures read.
+    its models (`<app>.policies.POLICIES`), which of its models the cached ledger figures read, and
+    the kinds of Excel import it offers (`<app>.imports.KINDS`, see parkparty.imports).
     Its API routes the root API URLconf finds in `<app>.api_urls` (see parkparty.api_urls).
 
     Apps subclass it as `apps.FeatureConfig` (`from parkparty import apps`): a class imported by name
@@ -24,8 +25,10 @@ class FeatureConfig(AppConfig):
     ledger_models: tuple[str, ...] = ()
 
     def ready(self) -> None:
-        from parkparty import access, ledger_cache
+        from parkparty import access, imports, ledger_cache
 
         if module_has_submodule(self.module, "policies"):
             access.register_policies(import_module(f"{self.name}.policies").POLICIES)
+        if module_has_submodule(self.module, "imports"):
+            imports.register_kinds(*import_module(f"{self.name}.imports").KINDS)
         ledger_cache.watch(*(self.get_model(name) for name in self.ledger_models))

@@ -1,9 +1,15 @@
-"""Who may do what where: one row per role a user holds in a park or an organization."""
+"""Who may do what where: one row per role a user holds in a park or an organization; uploads kept
+between an import's preview and its confirmation."""
+
+from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -102,3 +108,45 @@ class UploadedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or self.file.name
+
+
+def _import_path(batch: ImportBatch, filename: str) -> str:
+    # Not the uploaded name: a file name may carry a person's name, and the report keeps it anyway.
+    return f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportBatch(models.Model):
+    """An Excel file uploaded for import (parkparty.imports), kept between its preview and its
+    confirmation: the confirmation imports this very file again, in commit mode. Under MEDIA_ROOT,
+    which no URL serves."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed")
+        COMMITTED = "committed", _("imported")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    park = models.ForeignKey("organizations.Park", models.PROTECT, related_name="+", verbose_name=_("park"))
+    file = models.FileField(_("file"), upload_to=_import_path, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    # The last run's report: counts, the first errors and rows (parkparty.imports.run.Report).
+    report = models.JSONField(_("report"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.original_name or self.pk}"
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.report.get("errors") or self.report.get("error_rows"))

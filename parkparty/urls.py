@@ -14,6 +14,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("pipeline/", include("organizations.pipeline.urls")),
     path("reports/", include("reports.urls")),
+    path("imports/", include("parkparty.imports.urls")),
     path("", include("dashboard.urls")),
 ]
 

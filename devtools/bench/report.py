@@ -12,6 +12,8 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
+from devtools.bench.imports import ImportRun
+from devtools.bench.imports import render as import_lines
 from devtools.bench.load import LoadConfig, Measured
 from devtools.bench.queries import QueryCount
 from devtools.bench.reports import ReportRun
@@ -38,6 +40,7 @@ class Run:
     load: list[Measured] = field(default_factory=list)
     query_counts: list[QueryCount] = field(default_factory=list)
     reports: ReportRun | None = None
+    imports: ImportRun | None = None
 
 
 def database_version() -> str:
@@ -110,6 +113,7 @@ def render(run: Run) -> str:
         "",
         *_report_lines(run),
         "",
+        *([*import_lines(run.imports), ""] if run.imports else []),
         "Not measurable yet:",
         "",
         *[f"- {target.name} ({target.goal}): {target.pending}." for target in pending()],

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from devtools.bench import county, load, queries, report, server
+from devtools.bench import imports as import_run
 from devtools.bench import reports as report_run
 from devtools.bench.spec import CountySpec
 from organizations.models import Park
@@ -39,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=4)
         parser.add_argument("--time-limit", type=float, default=180.0, help="Seconds per endpoint at most.")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
+        parser.add_argument(
+            "--only-imports",
+            action="store_true",
+            help="Only time the 10,000-row Excel import (no county needed; nothing is kept).",
+        )
         parser.add_argument("--write-docs", action="store_true", help=f"Write the results into {DOCS.name}.")
         parser.add_argument(
             "--explain",
@@ -47,6 +53,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["only_imports"]:
+            self.stdout.write("\n".join(import_run.render(import_run.enterprise_import())))
+            return
         spec = CountySpec.scaled(options["scale"], seed=options["seed"])
         seconds = self._prepare(spec, fresh=options["fresh"], reuse=options["reuse"])
         run = report.Run(
@@ -67,6 +76,8 @@ class Command(BaseCommand):
         run.query_counts = queries.list_query_counts(token=token, park=park_ids[0])
         run.reports = report_run.monthly_reports(park_ids)
         self.stdout.write(f"Monthly reports of {run.reports.parks} parks built in {run.reports.seconds:.1f} s")
+        run.imports = import_run.enterprise_import()
+        self.stdout.write(f"Excel import of {run.imports.rows:,} rows timed")
         run.load = self._load(run, token=token, park=park_ids[0])
         section = report.render(run)
         self.stdout.write("\n" + section)
