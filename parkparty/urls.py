@@ -14,6 +14,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("pipeline/", include("organizations.pipeline.urls")),
     path("reports/", include("reports.urls")),
+    path("organizations/", include("organizations.urls")),  # before the dashboard's tree and pages
     path("", include("dashboard.urls")),
 ]
 
