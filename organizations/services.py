@@ -16,6 +16,7 @@ from organizations.models import District, Grid, Organization, Park, PartyMember
 from organizations.ratings.services import star_levels_install_defaults
 from parkparty import access
 from parkparty.dates import year_in_range
+from parkparty.models import Grant, Role
 
 
 @transaction.atomic
@@ -230,3 +231,15 @@ def park_create(*, name: str, code: str = "", region: str = "", actor=None) -> P
     park.save()
     star_levels_install_defaults(park=park)
     return park
+
+
+@transaction.atomic
+def park_admin_grant(*, park: Park, user, actor=None) -> Grant:
+    """Make `user` a park admin of `park` (idempotent). Operators, or admins of that park, only."""
+    access.require_admin(actor, park.pk)
+    grant = Grant.objects.filter(user=user, role=Role.PARK_ADMIN, park=park).first()
+    if grant is None:
+        grant = Grant(user=user, role=Role.PARK_ADMIN, park=park)
+        grant.full_clean()
+        grant.save()
+    return grant
