@@ -21,4 +21,9 @@ def roster_kept_by(organization, user) -> bool:
     park without a query, a secretary of its subtree with one)."""
     if access.administers(user, organization.park_id):
         return True
-    return access.organizations_in_charge(user).filter(pk=organization.pk).exists()
+    # Asked twice on the organization's page (its buttons, its roster): one query, kept on the row.
+    cached = getattr(organization, "_roster_kept_by", None)
+    if cached is None or cached[0] != user.pk:
+        cached = (user.pk, access.organizations_in_charge(user).filter(pk=organization.pk).exists())
+        organization._roster_kept_by = cached
+    return cached[1]

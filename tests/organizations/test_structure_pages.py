@@ -38,7 +38,9 @@ def child_of(parent, **fields) -> dict:
 
 
 def test_an_admin_creates_a_branch_under_the_committee_and_lands_on_its_page(world, login):
-    response = login("admin").post(f"{reverse('organization-new')}?parent={world.committee.pk}", child_of(world.committee))
+    response = login("admin").post(
+        f"{reverse('organization-new')}?parent={world.committee.pk}", child_of(world.committee)
+    )
 
     created = Organization.objects.get(name="新建支部")
     assert response.status_code == 302 and response.url == reverse("organization-detail", args=[created.pk])
@@ -214,7 +216,12 @@ def test_a_district_is_renamed(world, login):
 
 
 def test_an_admin_adds_a_grid_with_its_district_and_leading_branch(world, login):
-    data = {"name": "二网格", "district": world.district.pk, "cadre": "陈网格", "leading_organization": world.branch_a.pk}
+    data = {
+        "name": "二网格",
+        "district": world.district.pk,
+        "cadre": "陈网格",
+        "leading_organization": world.branch_a.pk,
+    }
 
     response = login("admin").post(f"{reverse('grid-new')}?park={world.park.pk}", data)
 
@@ -231,7 +238,8 @@ def test_a_grids_name_used_in_the_park_is_refused_on_the_name(world, login):
 
 def test_a_leading_organization_of_another_park_is_not_a_choice(world, login):
     response = login("admin").post(
-        reverse("grid-edit", args=[world.grid.pk]), {"name": world.grid.name, "leading_organization": world.other_branch.pk}
+        reverse("grid-edit", args=[world.grid.pk]),
+        {"name": world.grid.name, "leading_organization": world.other_branch.pk},
     )
 
     assert response.status_code == 200 and field_errors(response, "leading_organization")
