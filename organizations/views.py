@@ -337,9 +337,20 @@ def _member_page(request, form: MemberForm, member: PartyMember, organization: O
         request,
         form,
         title=title,
+        intro=_masked_personal_data(form, member),
         cancel_url=reverse("organization-detail", args=[organization.pk]),
         crumbs=_tree_crumbs(organization),
     )
+
+
+def _masked_personal_data(form: MemberForm, member: PartyMember) -> str:
+    """For those without the personal fields: what is on record, masked, and who changes it."""
+    if "id_number" in form.fields or not (member.id_number or member.phone):
+        return ""
+    return _("ID-card number %(id_number)s, phone %(phone)s: the park admins keep these.") % {
+        "id_number": member.masked_id_number or "—",
+        "phone": member.masked_phone or "—",
+    }
 
 
 @login_required

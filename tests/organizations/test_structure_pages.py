@@ -363,7 +363,7 @@ def test_a_secretary_edits_a_member_without_seeing_or_changing_the_id_number(wor
                       post="technician", id_number=f.id_number(4244), phone="13000000000")
     )  # fmt: skip
 
-    assert number not in page
+    assert number not in page and world.member_a.masked_id_number in page
     assert response.status_code == 302
     world.member_a.refresh_from_db()
     assert world.member_a.post == "technician" and world.member_a.id_number == number
