@@ -15,6 +15,7 @@ urlpatterns = [
     path("pipeline/", include("organizations.pipeline.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("parkparty.imports.urls")),
+    path("organizations/", include("organizations.urls")),  # before the dashboard's tree and pages
     path("", include("dashboard.urls")),
 ]
 

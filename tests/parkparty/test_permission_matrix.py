@@ -27,6 +27,7 @@ from tests.parkparty.matrix_activities_api import ROUTES as ACTIVITIES_API
 from tests.parkparty.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
 from tests.parkparty.matrix_ledger import ROUTES as LEDGER_PAGES
 from tests.parkparty.matrix_imports import ROUTES as IMPORTS
+from tests.parkparty.matrix_orgs import ROUTES as ORGS
 from tests.parkparty.matrix_ratings_api import ROUTES as RATINGS_API
 from tests.parkparty.matrix_ratings_pages import ROUTES as RATINGS_PAGES
 from tests.parkparty.matrix_reports import ROUTES as REPORTS
@@ -184,6 +185,7 @@ ROUTES = [
 ROUTES += RATINGS_API + RATINGS_PAGES + ACTIVITIES_API + ACTIVITIES_PAGES + REPORTS
 ROUTES += LEDGER_PAGES
 ROUTES += IMPORTS
+ROUTES += ORGS
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")
