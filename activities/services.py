@@ -254,6 +254,8 @@ def plan_save(*, plan: AnnualPlan, targets: list[PlanTarget] | None = None, acto
     errors = {}
     if not year_in_range(plan.year or 0):
         errors["year"] = _("Give a year between 2000 and five years from now.")
+    elif AnnualPlan.objects.filter(park_id=plan.park_id, year=plan.year).exclude(pk=plan.pk).exists():
+        errors["year"] = _("The park has a plan for this year: change that one.")
     for target in targets or []:
         if target.counts not in PlanTarget.Counts.values or target.kind not in kinds_counted(target.counts):
             errors["targets"] = _("“%(kind)s” is not a kind of %(counts)s.") % {
