@@ -28,6 +28,7 @@ from tests.parkparty.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
 from tests.parkparty.matrix_ratings_api import ROUTES as RATINGS_API
 from tests.parkparty.matrix_ratings_pages import ROUTES as RATINGS_PAGES
 from tests.parkparty.matrix_reports import ROUTES as REPORTS
+from tests.parkparty.matrix_rules import ROUTES as RULES
 
 ROUTES = [
     Route("healthz", "get", lambda w: "/healthz", statuses(200, 200, 200, 200, 200, 200, 200)),
@@ -180,6 +181,7 @@ ROUTES = [
           statuses(302, 403, 302, 404, 404, 302, 302), data=lambda w: {"status": "in_progress"}, format="multipart"),
 ]  # fmt: skip
 ROUTES += RATINGS_API + RATINGS_PAGES + ACTIVITIES_API + ACTIVITIES_PAGES + REPORTS
+ROUTES += RULES
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")
