@@ -40,6 +40,8 @@ def venue_save(*, venue: Venue, actor=None) -> Venue:
     """A venue of a park: the park's own, or an enterprise's of that park."""
     if venue.owner_id is not None and venue.owner.park_id != venue.park_id:
         raise ValidationError({"owner": _("This enterprise is in another park.")})
+    if Venue.objects.filter(park_id=venue.park_id, name=venue.name).exclude(pk=venue.pk).exists():
+        raise ValidationError({"name": _("The park has a venue of this name.")})
     venue.full_clean()
     venue.save()
     access.require_writable(actor, venue)
