@@ -11,7 +11,6 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from activities.models import ActivityKind, AnnualPlan, Designation, PlanTarget, Venue
 from meetings.models import MeetingKind
@@ -83,7 +82,7 @@ class DesignationForm(ServiceErrorsMixin, forms.Form):
 
 class PlanForm(ServiceErrorsMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    title = forms.CharField(label=pgettext_lazy("document", "Title"), max_length=150)
+    title = forms.CharField(label=_("Title"), max_length=150)
 
     def apply(self, plan: AnnualPlan) -> AnnualPlan:
         plan.year, plan.title = self.cleaned_data["year"], self.cleaned_data["title"]

@@ -261,7 +261,7 @@ def test_the_inspection_links_to_the_new_sheet_page_when_the_park_has_no_sheet(w
 
     response = client.get(reverse("rating-new"), {"organization": branch.pk, "year": 2026, "quarter": 4})
 
-    assert f'{reverse("sheet-new")}?park={park.pk}' in response.content.decode()
+    assert f"{reverse('sheet-new')}?park={park.pk}" in response.content.decode()
     assert "in the admin" not in response.content.decode()
 
 
