@@ -40,6 +40,8 @@ def venue_save(*, venue: Venue, actor=None) -> Venue:
     """A venue of a park: the park's own, or an enterprise's of that park."""
     if venue.owner_id is not None and venue.owner.park_id != venue.park_id:
         raise ValidationError({"owner": _("This enterprise is in another park.")})
+    if Venue.objects.filter(park_id=venue.park_id, name=venue.name).exclude(pk=venue.pk).exists():
+        raise ValidationError({"name": _("The park has a venue of this name.")})
     venue.full_clean()
     venue.save()
     access.require_writable(actor, venue)
@@ -254,6 +256,8 @@ def plan_save(*, plan: AnnualPlan, targets: list[PlanTarget] | None = None, acto
     errors = {}
     if not year_in_range(plan.year or 0):
         errors["year"] = _("Give a year between 2000 and five years from now.")
+    elif AnnualPlan.objects.filter(park_id=plan.park_id, year=plan.year).exclude(pk=plan.pk).exists():
+        errors["year"] = _("The park has a plan for this year: change that one.")
     for target in targets or []:
         if target.counts not in PlanTarget.Counts.values or target.kind not in kinds_counted(target.counts):
             errors["targets"] = _("“%(kind)s” is not a kind of %(counts)s.") % {

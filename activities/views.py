@@ -378,6 +378,7 @@ def designation_list(request):
     )
     page = Paginator(designations, PAGE_SIZE).get_page(request.GET.get("page"))
     kinds = [(kind, label, counts[kind]) for kind, label in Designation.Kind.choices]
-    return render(
-        request, "activities/designation_list.html", {"form": form, "page": page, "kinds": kinds, "today": today}
-    )
+    # Park admins add and change designations (activities.setup_views); no query: the scope is read.
+    managed = {park.pk for park in parks if access.administers(user, park.pk)}
+    context = {"form": form, "page": page, "kinds": kinds, "today": today, "managed": managed}
+    return render(request, "activities/designation_list.html", context)

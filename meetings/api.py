@@ -210,6 +210,13 @@ class MeetingRuleSerializer(serializers.ModelSerializer):
         model = MeetingRule
         fields = ["id", "park", "kind", "organization_kind", "period", "times"]
 
+    def create(self, validated_data):
+        return services.meeting_rule_save(rule=MeetingRule(**validated_data), actor=self.context["request"].user)
+
+    def update(self, instance, validated_data):
+        assign(instance, validated_data)
+        return services.meeting_rule_save(rule=instance, actor=self.context["request"].user)
+
 
 class MeetingRuleViewSet(ScopedViewSet):
     """The minimum frequencies the compliance figures hold organizations to; park admins edit them."""

@@ -266,8 +266,9 @@ DEFAULT_RULES = (
 
 
 @transaction.atomic
-def rules_install_defaults(*, park: Park) -> int:
+def rules_install_defaults(*, park: Park, actor=None) -> int:
     """Write the default rules the park does not have yet; returns how many were added."""
+    access.require_admin(actor, park.pk, _("Only a park admin sets the park's meeting rules."))
     existing = set(park.meeting_rules.values_list("kind", "organization_kind"))
     rules = [
         MeetingRule(park=park, kind=kind, organization_kind=org_kind, period=period, times=times)
@@ -276,6 +277,33 @@ def rules_install_defaults(*, park: Park) -> int:
     ]
     bulk_create_with_history(rules, MeetingRule)
     return len(rules)
+
+
+def meeting_rule_errors(rule: MeetingRule) -> dict[str, str]:
+    errors = {}
+    if rule.organization_kind not in Organization.Kind.values:
+        errors["organization_kind"] = _("Choose a kind of organization.")
+    duplicate = MeetingRule.objects.filter(
+        park_id=rule.park_id, kind=rule.kind, organization_kind=rule.organization_kind
+    ).exclude(pk=rule.pk)
+    if "organization_kind" not in errors and duplicate.exists():
+        errors["kind"] = _("The park has a rule for this kind of meeting and organization: change that one.")
+    if rule.pk and MeetingRule.objects.filter(pk=rule.pk).exclude(park_id=rule.park_id).exists():
+        errors["park"] = _("A meeting rule cannot move to another park.")
+    return errors
+
+
+@transaction.atomic
+def meeting_rule_save(*, rule: MeetingRule, actor=None) -> MeetingRule:
+    """Add or change one of the park's rules: at least `times` meetings of a kind per period for every
+    organization of a kind. The compliance figures read them as they are now, for past months too."""
+    access.require_admin(actor, rule.park_id, _("Only a park admin sets the park's meeting rules."))
+    errors = meeting_rule_errors(rule)
+    if errors:
+        raise ValidationError(errors)
+    rule.full_clean()
+    rule.save()
+    return rule
 
 
 # --- joint bodies ----------------------------------------------------------------------------------

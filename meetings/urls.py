@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import setup_views, views
 
 urlpatterns = [
     path("new/", views.meeting_log, name="meeting-log"),
@@ -16,4 +16,8 @@ urlpatterns = [
     path("matters/", views.matter_board, name="matter-board"),
     path("matters/new/", views.matter_new, name="matter-new"),
     path("matters/<int:pk>/status/", views.matter_status, name="matter-status"),
+    path("rules/", setup_views.rule_list, name="meeting-rules"),
+    path("rules/new/", setup_views.rule_new, name="meeting-rule-new"),
+    path("rules/<int:pk>/edit/", setup_views.rule_edit, name="meeting-rule-edit"),
+    path("rules/defaults/", setup_views.rules_defaults, name="meeting-rules-defaults"),
 ]

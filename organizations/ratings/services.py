@@ -52,8 +52,9 @@ DEFAULT_STAR_LEVELS = (
 
 
 @transaction.atomic
-def star_levels_install_defaults(*, park: Park) -> int:
+def star_levels_install_defaults(*, park: Park, actor=None) -> int:
     """Give a park the default thresholds it has none of; returns how many were added."""
+    access.require_admin(actor, park.pk, _("Only a park admin sets the park's star levels."))
     existing = set(park.star_levels.values_list("stars", flat=True))
     levels = [
         StarLevel(park=park, stars=stars, min_score=score, classification=classification)
@@ -64,19 +65,65 @@ def star_levels_install_defaults(*, park: Park) -> int:
     return len(levels)
 
 
+def _out_of_order(level: StarLevel, others) -> str:
+    """Why `level`'s minimum does not fit between the other levels' ("" when it does)."""
+    for other in others:
+        above = other.stars > level.stars and other.min_score <= level.min_score
+        below = other.stars < level.stars and other.min_score >= level.min_score
+        if above or below:
+            message = _("More stars need a higher minimum score: %(stars)s stars start at %(score)s.")
+            return message % {"stars": other.stars, "score": other.min_score}
+    return ""
+
+
+def threshold_errors(levels: list[StarLevel]) -> dict[int, str]:
+    """stars → why that level's minimum is out of order among `levels` (a park's whole set). The levels
+    are checked from the most stars down, so the message sits on the first level that breaks the order."""
+    errors = {}
+    ordered = sorted(levels, key=lambda level: -level.stars)
+    for index, level in enumerate(ordered):
+        message = _out_of_order(level, ordered[:index])
+        if message:
+            errors[level.stars] = message
+    return errors
+
+
 @transaction.atomic
 def star_level_save(*, level: StarLevel, actor=None) -> StarLevel:
     """Add or change one of a park's thresholds. More stars need a higher minimum score, or a total
     would earn fewer stars than a lower total does. Confirmed ratings keep the stars they were given."""
     level.full_clean()
     others = StarLevel.objects.select_for_update().filter(park_id=level.park_id).exclude(pk=level.pk)
-    for other in others:
-        if (other.stars < level.stars) != (other.min_score < level.min_score):
-            message = _("More stars need a higher minimum score: %(stars)s stars start at %(score)s.")
-            raise ValidationError({"min_score": message % {"stars": other.stars, "score": other.min_score}})
+    message = _out_of_order(level, others)
+    if message:
+        raise ValidationError({"min_score": message})
     level.save()
     access.require_writable(actor, level)
     return level
+
+
+@transaction.atomic
+def star_levels_save(*, park: Park, levels: list[StarLevel], actor=None) -> list[StarLevel]:
+    """Put a park's thresholds in place at once (the levels not given stay as they are): all or none.
+    The order is checked on the whole new set, as one level at a time could not move them all up."""
+    access.require_admin(actor, park.pk, _("Only a park admin sets the park's star levels."))
+    stored = {level.stars: level for level in StarLevel.objects.select_for_update().filter(park=park)}
+    given = {level.stars: level for level in levels}
+    if len(given) != len(levels):
+        raise ValidationError({"stars": _("A star level is given twice.")})
+    for level in levels:
+        level.park = park
+        level.pk = stored[level.stars].pk if level.stars in stored else None
+        level._state.adding = level.pk is None
+        level.full_clean(validate_unique=False)
+    errors = threshold_errors(list({**stored, **given}.values()))
+    if errors:
+        raise ValidationError({"min_score": list(errors.values())})
+    for level in levels:
+        old = stored.get(level.stars)
+        if old is None or (old.min_score, old.classification) != (level.min_score, level.classification):
+            level.save()  # unchanged levels keep their history as it is
+    return levels
 
 
 def level_for(levels: list[StarLevel], total: Decimal, *, vetoed: bool) -> tuple[int, str]:
@@ -97,9 +144,13 @@ def level_for(levels: list[StarLevel], total: Decimal, *, vetoed: bool) -> tuple
 
 @transaction.atomic
 def sheet_save(*, sheet: ScoringSheet, actor=None) -> ScoringSheet:
+    """Add a park's scoring sheet for a year, or change one. A year has one sheet; a second one is a new
+    version of it (`sheet_new_version`)."""
     if not year_in_range(sheet.year or 0):
         raise ValidationError({"year": _("Give a year between 2000 and five years from now.")})
     stored = ScoringSheet.objects.filter(pk=sheet.pk).first() if sheet.pk else None
+    if (stored is None or stored.year != sheet.year) and _year_has_sheet(sheet.park_id, sheet.year):
+        raise ValidationError({"year": _("The park has a scoring sheet for this year: edit it or make a new version.")})
     if stored is not None and stored.park_id != sheet.park_id:
         raise ValidationError({"park": _("A scoring sheet cannot move to another park.")})
     if stored is not None and stored.year != sheet.year and selectors.sheet_in_use(stored):
@@ -131,6 +182,31 @@ def criterion_save(*, criterion: Criterion, actor=None) -> Criterion:
     criterion.save()
     access.require_writable(actor, criterion)
     return criterion
+
+
+def _year_has_sheet(park_id: int, year: int) -> bool:
+    return ScoringSheet.objects.filter(park_id=park_id, year=year).exists()
+
+
+@transaction.atomic
+def sheet_copy(*, sheet: ScoringSheet, year: int, actor=None) -> ScoringSheet:
+    """A new year's sheet with the criteria of `sheet` (last year's, typically), as version 1. Refused
+    when that year has a sheet already: that one is edited, or given a new version."""
+    access.require_admin(actor, sheet.park_id, _("Only a park admin sets the park's scoring sheets."))
+    Park.objects.select_for_update().filter(pk=sheet.park_id).first()  # two copies at once: one wins
+    if not year_in_range(year or 0):
+        raise ValidationError({"year": _("Give a year between 2000 and five years from now.")})
+    if _year_has_sheet(sheet.park_id, year):
+        raise ValidationError({"year": _("The park has a scoring sheet for this year: edit it or make a new version.")})
+    title = sheet.title.replace(str(sheet.year), str(year))
+    copy = ScoringSheet(park_id=sheet.park_id, year=year, version=1, title=title)
+    copy.full_clean()
+    copy.save()
+    criteria = list(sheet.criteria.all())
+    for criterion in criteria:
+        criterion.pk, criterion.sheet = None, copy
+    bulk_create_with_history(criteria, Criterion)
+    return copy
 
 
 @transaction.atomic

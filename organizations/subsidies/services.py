@@ -64,6 +64,9 @@ def rule_errors(rule: SubsidyRule) -> dict[str, str]:
         return {"valid_from": _("Records were computed with this rule: add a new rule from a later date instead.")}
     if rule.valid_from is None or not year_in_range(rule.valid_from.year):
         return {"valid_from": _("Give a date between 2000 and five years from now.")}
+    same_day = SubsidyRule.objects.filter(park_id=rule.park_id, kind=rule.kind, valid_from=rule.valid_from)
+    if same_day.exclude(pk=rule.pk).exists():
+        return {"valid_from": _("The park has a rule of this kind from this date: change that one.")}
     return {}
 
 

@@ -31,6 +31,7 @@ from tests.parkparty.matrix_orgs import ROUTES as ORGS
 from tests.parkparty.matrix_ratings_api import ROUTES as RATINGS_API
 from tests.parkparty.matrix_ratings_pages import ROUTES as RATINGS_PAGES
 from tests.parkparty.matrix_reports import ROUTES as REPORTS
+from tests.parkparty.matrix_rules import ROUTES as RULES
 
 ROUTES = [
     Route("healthz", "get", lambda w: "/healthz", statuses(200, 200, 200, 200, 200, 200, 200)),
@@ -186,6 +187,7 @@ ROUTES += RATINGS_API + RATINGS_PAGES + ACTIVITIES_API + ACTIVITIES_PAGES + REPO
 ROUTES += LEDGER_PAGES
 ROUTES += IMPORTS
 ROUTES += ORGS
+ROUTES += RULES
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")
