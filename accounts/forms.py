@@ -13,6 +13,12 @@ from parkparty.models import Role
 from parkparty.widgets import SearchSelect
 
 
+def _choose_the_only_park(field, parks) -> None:
+    ids = list(parks.values_list("pk", flat=True)[:2])
+    if len(ids) == 1:
+        field.initial = ids[0]
+
+
 class UserFilterForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("any role")), *AccountRole.choices])
     active = forms.ChoiceField(
@@ -53,8 +59,7 @@ class AccountCreateForm(ServiceErrorsMixin, forms.Form):
         self.fields["organization"].queryset = Organization.objects.filter(park__in=parks).select_related("park")
         self.fields["instructor"].queryset = Instructor.objects.filter(park__in=parks, user=None)
         self.fields["organization"].label_from_instance = lambda row: f"{row.name} · {row.park.name}"
-        if len(parks) == 1:
-            self.fields["park"].initial = parks[0].pk
+        _choose_the_only_park(self.fields["park"], parks)
 
 
 class AccountEditForm(ServiceErrorsMixin, forms.Form):
@@ -87,8 +92,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, parks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = parks
-        if len(parks) == 1:
-            self.fields["park"].initial = parks[0].pk
+        _choose_the_only_park(self.fields["park"], parks)
 
 
 class ImportConfirmForm(forms.Form):

@@ -77,15 +77,17 @@ def user_list(request):
         users = users.filter(Q(username__icontains=term) | Q(first_name__icontains=term))
     rows = selectors.with_roles(users.order_by("username", "pk"))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = dict(services.AccountRole.choices)
     for user in page.object_list:
-        user.role_names = [dict(services.AccountRole.choices)[role] for role in selectors.roles_of(user)]
+        user.roles = selectors.roles_of(user)
+        user.role_names = [labels[role] for role in user.roles]
     return render(request, "accounts/user_list.html", {"form": form, "page": page})
 
 
 @login_required
 def user_new(request):
     _require_park_admin(request)
-    form = AccountCreateForm(request.POST or None, parks=list(_admin_parks(request.user)))
+    form = AccountCreateForm(request.POST or None, parks=_admin_parks(request.user))
 
     def save(data):
         return services.account_create(**data, actor=request.user)
