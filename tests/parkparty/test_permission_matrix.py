@@ -23,6 +23,7 @@ from tests.parkparty.matrix import (
     statuses,
     yesterday,
 )
+from tests.parkparty.matrix_accounts import ROUTES as ACCOUNTS
 from tests.parkparty.matrix_activities_api import ROUTES as ACTIVITIES_API
 from tests.parkparty.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
 from tests.parkparty.matrix_ratings_api import ROUTES as RATINGS_API
@@ -180,6 +181,7 @@ ROUTES = [
           statuses(302, 403, 302, 404, 404, 302, 302), data=lambda w: {"status": "in_progress"}, format="multipart"),
 ]  # fmt: skip
 ROUTES += RATINGS_API + RATINGS_PAGES + ACTIVITIES_API + ACTIVITIES_PAGES + REPORTS
+ROUTES += ACCOUNTS
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")
