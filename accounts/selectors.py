@@ -32,10 +32,3 @@ def roles_of(user) -> list[str]:
     if getattr(user, "instructor", None) is not None:
         roles.append(AccountRole.INSTRUCTOR.value)
     return roles
-
-
-def has_instructor(user) -> bool:
-    try:
-        return user.instructor is not None
-    except User.instructor.RelatedObjectDoesNotExist:
-        return False

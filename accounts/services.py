@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -380,8 +380,6 @@ def _role_of(text: str) -> str:
         return text
     if text in ROLE_ALIASES:
         return ROLE_ALIASES[text]
-    from django.utils import translation
-
     for value, label in AccountRole.choices:
         for language in ("zh-hans", "en"):
             with translation.override(language):
