@@ -127,6 +127,9 @@ class Policy:
     # What a secretary of these subtrees (their materialized paths) reads, where it is more than the
     # rows under `path`: joint meetings, co-hosted activities, the enterprises covered today.
     subtree_reads: Callable[[list[str]], Q] | None = None
+    # Read by the park's admins only, not its viewers: logins and their roles (accounts) are the
+    # park's own business, not the county's.
+    admin_reads_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,8 +218,9 @@ def visible(user, model_or_queryset) -> QuerySet:
         return queryset
     policy = policy_for(queryset.model)
     clauses = []
-    if scope.read_parks:
-        clauses.append(Q(**{f"{policy.park}__in": scope.read_parks}))
+    read_parks = scope.admin_parks if policy.admin_reads_only else scope.read_parks
+    if read_parks:
+        clauses.append(Q(**{f"{policy.park}__in": read_parks}))
     if policy.home_park_reads and scope.home_parks:
         clauses.append(Q(**{f"{policy.park}__in": scope.home_parks}))
     clauses.append(_subtree_q(policy, scope))

@@ -3,11 +3,14 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # accounts' password change first: it ends a forced change (same paths and names as Django's).
+    path("accounts/", include("accounts.auth_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("parkparty.api_urls")),
     path("", include("parkparty.health_urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("users/", include("accounts.urls")),
     path("meetings/", include("meetings.urls")),
     path("ratings/", include("organizations.ratings.urls")),
     path("subsidies/", include("organizations.subsidies.urls")),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from accounts.models import Account
 from devtools.demo import PARKS, dehua
 from organizations.models import Organization, Park
 from parkparty.models import Grant, Role
@@ -51,4 +52,9 @@ def _login(username: str, password: str, grants, may: str) -> Login:
     for role, park, organization in grants:
         _grant, created = Grant.objects.get_or_create(user=user, role=role, park=park, organization=organization)
         changed = changed or created
-    return Login(username, may, changed)
+    # The home park whose admins manage the login: none for a login of several parks.
+    parks = {park or organization.park for _role, park, organization in grants}
+    _account, created = Account.objects.get_or_create(
+        user=user, defaults={"park": parks.pop() if len(parks) == 1 else None}
+    )
+    return Login(username, may, changed or created)

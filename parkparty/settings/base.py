@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "parkparty",
     "organizations",
     "enterprises",
+    "accounts",
     "meetings",
     "activities",
     "reports",
@@ -51,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A login with a temporary password goes to the password change first (accounts.middleware).
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -176,6 +179,8 @@ SPECTACULAR_SETTINGS = {
         "CriterionSourceEnum": "organizations.models.Criterion.Source",
         "ReportKindEnum": "reports.models.ReportKind",
         "ReportStatusEnum": "reports.models.Report.Status",
+        "GrantRoleEnum": "parkparty.models.Role",
+        "AccountRoleEnum": "accounts.services.AccountRole",
     },
 }
 

@@ -11,7 +11,17 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 # Bottom to top: an app may import the apps before it, never one after it.
-LAYERS = ["parkparty", "organizations", "enterprises", "meetings", "activities", "reports", "dashboard", "devtools"]
+LAYERS = [
+    "parkparty",
+    "organizations",
+    "enterprises",
+    "accounts",
+    "meetings",
+    "activities",
+    "reports",
+    "dashboard",
+    "devtools",
+]
 
 
 def imported_apps(app: str) -> dict[str, list[str]]:

@@ -23,6 +23,7 @@ from tests.parkparty.matrix import (
     statuses,
     yesterday,
 )
+from tests.parkparty.matrix_accounts import ROUTES as ACCOUNTS
 from tests.parkparty.matrix_activities_api import ROUTES as ACTIVITIES_API
 from tests.parkparty.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
 from tests.parkparty.matrix_ledger import ROUTES as LEDGER_PAGES
@@ -188,6 +189,7 @@ ROUTES += LEDGER_PAGES
 ROUTES += IMPORTS
 ROUTES += ORGS
 ROUTES += RULES
+ROUTES += ACCOUNTS
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")

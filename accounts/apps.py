@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+from parkparty import apps
+
+
+class AccountsConfig(apps.FeatureConfig):
+    name = "accounts"
+    verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        super().ready()
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.middleware import remember_password_change_at_login
+
+        user_logged_in.connect(remember_password_change_at_login, dispatch_uid="accounts-must-change-password")
