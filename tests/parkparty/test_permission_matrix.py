@@ -25,6 +25,7 @@ from tests.parkparty.matrix import (
 )
 from tests.parkparty.matrix_activities_api import ROUTES as ACTIVITIES_API
 from tests.parkparty.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
+from tests.parkparty.matrix_exports import ROUTES as EXPORTS
 from tests.parkparty.matrix_ratings_api import ROUTES as RATINGS_API
 from tests.parkparty.matrix_ratings_pages import ROUTES as RATINGS_PAGES
 from tests.parkparty.matrix_reports import ROUTES as REPORTS
@@ -180,6 +181,7 @@ ROUTES = [
           statuses(302, 403, 302, 404, 404, 302, 302), data=lambda w: {"status": "in_progress"}, format="multipart"),
 ]  # fmt: skip
 ROUTES += RATINGS_API + RATINGS_PAGES + ACTIVITIES_API + ACTIVITIES_PAGES + REPORTS
+ROUTES += EXPORTS
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from devtools.bench import county, load, queries, report, server
+from devtools.bench import export as export_run
 from devtools.bench import reports as report_run
 from devtools.bench.spec import CountySpec
 from organizations.models import Park
@@ -67,6 +68,8 @@ class Command(BaseCommand):
         run.query_counts = queries.list_query_counts(token=token, park=park_ids[0])
         run.reports = report_run.monthly_reports(park_ids)
         self.stdout.write(f"Monthly reports of {run.reports.parks} parks built in {run.reports.seconds:.1f} s")
+        run.export = export_run.enterprise_export(token=token, park=park_ids[0])
+        self.stdout.write(f"Excel export of {run.export.rows:,} enterprises in {run.export.seconds:.1f} s")
         run.load = self._load(run, token=token, park=park_ids[0])
         section = report.render(run)
         self.stdout.write("\n" + section)
