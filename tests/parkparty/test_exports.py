@@ -5,8 +5,10 @@ the files back with openpyxl: headers and values, masking by role, text that sta
 filters, every row rather than one page, and a number of queries that does not grow with the rows.
 """
 
+import gc
 from datetime import timedelta
 from io import BytesIO
+from tempfile import TemporaryFile
 from urllib.parse import quote
 
 import pytest
@@ -16,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from rest_framework.relations import ManyRelatedField
 from rest_framework.serializers import BaseSerializer
 
@@ -29,6 +31,7 @@ from organizations.api import MEMBER_SHEET, ORGANIZATION_SHEET
 from organizations.models import PartyMember
 from organizations.ratings.api import RATING_SHEET
 from organizations.subsidies.api import SUBSIDY_SHEET
+from parkparty import exports
 from parkparty.exports import XLSX
 from tests import factories as f
 from tests.conftest import client_for
@@ -225,6 +228,25 @@ def test_the_schema_documents_the_xlsx_list(tmp_path):
     ]
     assert list(listing["responses"]["400"]["content"]) == ["application/json"]
     assert XLSX not in paths["/api/v1/enterprises/{id}/"]["get"]["responses"]["200"]["content"]
+
+
+def test_a_file_dropped_half_read_is_closed(monkeypatch):
+    opened = []
+
+    def temporary_file():
+        opened.append(TemporaryFile())  # noqa: SIM115 -- the export closes it; the test checks that
+        return opened[-1]
+
+    monkeypatch.setattr(exports, "TemporaryFile", temporary_file)
+    book = Workbook(write_only=True)
+    book.create_sheet("x").append(["a"])
+    response = exports.xlsx_response(book, "x.xlsx")
+    assert int(response["Content-Length"]) > 0
+    next(iter(response.streaming_content))
+    assert not opened[0].closed
+    del response
+    gc.collect()
+    assert opened[0].closed
 
 
 # --- queries --------------------------------------------------------------------------------------
