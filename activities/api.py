@@ -39,6 +39,7 @@ from organizations.filters import SubtreeFilter
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
 from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
+from parkparty.exports import Sheet
 from parkparty.filters import ChoiceInFilter
 from parkparty.uploads import SUFFIXES, private_file_response
 
@@ -128,6 +129,28 @@ def activities_queryset():
     )
 
 
+ACTIVITY_SHEET = Sheet(
+    title=gettext_lazy("Activity ledger"),
+    serializer=ActivitySerializer,
+    fields=(
+        "park",
+        "organization",
+        "kind",
+        "title",
+        "status",
+        "starts_at",
+        "duration_minutes",
+        "venue",
+        "place",
+        "non_member_count",
+        "description",
+    ),
+    names={"park": "park__name", "organization": "organization__name", "venue": "venue__name"},
+    # The serializer reads the photos from the prefetch (else it fetches the activity again).
+    prepare=lambda activities: activities.prefetch_related("photos"),
+)  # fmt: skip
+
+
 class ActivityFilter(django_filters.FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all())
     kind = ChoiceInFilter(choices=ActivityKind.choices)
@@ -155,6 +178,7 @@ class ActivityViewSet(ScopedViewSet):
     ordering_fields = ["starts_at", "kind"]
     ordering = ["-starts_at", "-pk"]
     search_fields = ["title"]
+    export_sheet = ACTIVITY_SHEET
 
     @extend_schema(request={"multipart/form-data": PhotoUploadSerializer}, responses={201: ActivityPhotoSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])

@@ -4,6 +4,7 @@ from activities import setup_views, views
 
 urlpatterns = [
     path("", views.activity_list, name="activity-list"),
+    path("export/", views.activity_export, name="activity-export"),
     path("new/", views.activity_new, name="activity-new"),
     path("<int:pk>/", views.activity_detail, name="activity-detail"),
     path("<int:pk>/edit/", views.activity_edit, name="activity-edit"),

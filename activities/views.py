@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.api import ACTIVITY_SHEET
 from activities.forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -37,6 +38,7 @@ from meetings.services import HOSTING_KINDS
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
 from parkparty.dates import local_datetime
+from parkparty.exports import page_export
 from parkparty.history import revisions
 from parkparty.uploads import private_file_response
 
@@ -256,6 +258,16 @@ def activity_list(request):
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "can_record": activity_hosts(user).exists()}
     return render(request, "activities/activity_list.html", context)
+
+
+@login_required
+def activity_export(request):
+    """The list as filtered, every row, in the API's columns (an .xlsx file)."""
+    user = request.user
+    form = ActivityFilterForm(request.GET or None, parks=list(access.visible(user, Park)))
+    form.is_valid()
+    activities = form.filter(access.visible(user, Activity)).order_by("-starts_at", "-pk")
+    return page_export(request, ACTIVITY_SHEET, activities)
 
 
 # --- venues ----------------------------------------------------------------------------------------

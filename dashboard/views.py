@@ -25,9 +25,11 @@ from enterprises.selectors import (
     enterprises_needing_own_branch,
     organization_tree_rows,
 )
+from organizations.api import MEMBER_SHEET, ORGANIZATION_SHEET
 from organizations.models import Organization, Park, PartyMember, Rating, Subsidy
 from organizations.selectors import member_count
 from parkparty import access
+from parkparty.exports import page_export
 from parkparty.forms import ParkForm
 from parkparty.history import revisions
 from reports.alerts import KINDS, Alert, park_alerts
@@ -190,6 +192,28 @@ def organization_tree(request):
         rows = list(organization_tree_rows(organizations, timezone.localdate()))
     _set_levels(rows)
     return render(request, "dashboard/tree.html", {"form": form, "park": park, "rows": rows})
+
+
+def _tree_park(request) -> Park | None:
+    form = ParkForm(request.GET or None, parks=list(access.visible(request.user, Park)))
+    form.is_valid()
+    return form.chosen_park()
+
+
+@login_required
+def organization_export(request):
+    """The tree page's park: its organizations the user may see, in tree order (an .xlsx file)."""
+    park = _tree_park(request)
+    organizations = access.visible(request.user, Organization).filter(park=park).order_by("path")
+    return page_export(request, ORGANIZATION_SHEET, organizations)
+
+
+@login_required
+def member_export(request):
+    """The roster of the tree page's park, as far as the user may read it, masked as in the API."""
+    park = _tree_park(request)
+    members = access.visible(request.user, PartyMember).filter(organization__park=park)
+    return page_export(request, MEMBER_SHEET, members.order_by("organization__path", "name", "pk"))
 
 
 def _set_levels(rows: list[Organization]) -> None:

@@ -19,6 +19,7 @@ from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssig
 from organizations.models import District, Grid, Organization, Park
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics, via_token
+from parkparty.exports import Sheet
 from parkparty.filters import ChoiceInFilter
 
 # --- enterprises -----------------------------------------------------------------------------------
@@ -93,6 +94,44 @@ def annotated_enterprises(queryset):
     return selectors.with_current_coverage(queryset, timezone.localdate())
 
 
+ENTERPRISE_SHEET = Sheet(
+    title=gettext_lazy("Enterprise ledger"),
+    serializer=EnterpriseSerializer,
+    fields=(
+        "park",
+        "name",
+        "credit_code",
+        "industry",
+        "above_scale",
+        "above_quota",
+        "employees",
+        "output_value",
+        "status",
+        "entered_on",
+        "left_on",
+        "charter_includes_party_building",
+        "district",
+        "grid",
+        "address",
+        "covering_organization",
+        "covering_formation",
+        "has_instructor",
+    ),
+    names={
+        "park": "park__name",
+        "district": "district__name",
+        "grid": "grid__name",
+        "covering_organization": "covering_organization_name",
+    },
+    labels={
+        "covering_organization": gettext_lazy("Covering organization today"),
+        "covering_formation": gettext_lazy("Formation of the covering organization"),
+        "has_instructor": gettext_lazy("Has an instructor"),
+    },
+    choices={"covering_formation": Organization.Formation.choices},
+)  # fmt: skip
+
+
 class LeaveSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[Enterprise.Status.MOVED_OUT, Enterprise.Status.CLOSED])
     on = serializers.DateField()
@@ -105,6 +144,7 @@ class EnterpriseViewSet(ScopedViewSet):
     ordering_fields = ["name", "employees", "output_value", "entered_on"]
     ordering = ["name", "pk"]
     search_fields = ["name", "credit_code"]
+    export_sheet = ENTERPRISE_SHEET
 
     def get_queryset(self):
         return annotated_enterprises(super().get_queryset())

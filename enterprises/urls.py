@@ -5,6 +5,7 @@ from enterprises import manage_views, views
 urlpatterns = [
     path("", views.enterprise_list, name="enterprise-list"),
     path("new/", manage_views.enterprise_new, name="enterprise-new"),
+    path("export/", views.enterprise_export, name="enterprise-export"),
     path("<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("<int:pk>/edit/", manage_views.enterprise_edit, name="enterprise-edit"),
     path("<int:pk>/leave/", manage_views.enterprise_leave, name="enterprise-leave"),

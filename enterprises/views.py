@@ -11,11 +11,13 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from enterprises.api import ENTERPRISE_SHEET
 from enterprises.forms import LedgerForm
 from enterprises.models import Coverage, Enterprise, InstructorAssignment
 from enterprises.selectors import with_current_coverage
 from organizations.models import District, Grid, Organization, Park, PartyMember
 from parkparty import access
+from parkparty.exports import page_export
 from parkparty.history import revisions
 
 PAGE_SIZE = 50
@@ -32,6 +34,15 @@ def enterprise_list(request):
     filtering = any(request.GET.get(name) for name in form.fields if name != "q")
     context = {"form": form, "page": page, "filtering": filtering}
     return render(request, "enterprises/enterprise_list.html", context)
+
+
+@login_required
+def enterprise_export(request):
+    """The ledger as filtered on the page, every matching row, in the API's columns (an .xlsx file)."""
+    enterprises = access.visible(request.user, Enterprise)
+    form = _ledger_form(request, enterprises)
+    form.is_valid()  # as on the page: the valid criteria apply
+    return page_export(request, ENTERPRISE_SHEET, form.filter(with_current_coverage(enterprises, timezone.localdate())))
 
 
 def _ledger_form(request, enterprises: QuerySet[Enterprise]) -> LedgerForm:

@@ -25,6 +25,7 @@ from organizations.filters import SubtreeFilter
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
 from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
+from parkparty.exports import Sheet
 from parkparty.figures import rate
 from parkparty.filters import ChoiceInFilter, MonthField
 from parkparty.relations import related_rows
@@ -168,6 +169,40 @@ class UploadSerializer(serializers.Serializer):
     )
 
 
+MEETING_SHEET = Sheet(
+    title=gettext_lazy("Meeting ledger"),
+    serializer=MeetingSerializer,
+    fields=(
+        "park",
+        "host",
+        "joint_body",
+        "kind",
+        "status",
+        "scheduled_at",
+        "held_at",
+        "place",
+        "venue",
+        "chair",
+        "recorder",
+        "topic",
+        "decisions",
+        "attendance_rate",
+    ),
+    names={
+        "park": "park__name",
+        "host": "host__name",
+        "joint_body": "joint_body__name",
+        "venue": "venue__name",
+        "chair": "chair__name",
+        "recorder": "recorder__name",
+    },
+    rates=("attendance_rate",),
+    labels={"recorder": gettext_lazy("recorder"), "attendance_rate": gettext_lazy("Attendance rate")},
+    # The attendance rate is counted from the prefetched attendance: one query per chunk of meetings.
+    prepare=lambda meetings: meetings.prefetch_related("attendance"),
+)  # fmt: skip
+
+
 class MeetingViewSet(ScopedViewSet):
     """Meetings with attendance and guests. Secretaries log their subtree's; park admins confirm."""
 
@@ -179,6 +214,7 @@ class MeetingViewSet(ScopedViewSet):
     ordering_fields = ["held_at", "scheduled_at", "kind"]
     ordering = ["-held_at", "-pk"]
     search_fields = ["topic"]
+    export_sheet = MEETING_SHEET
 
     @extend_schema(request=None, responses=MeetingSerializer)
     @action(detail=True, methods=["post"])
@@ -370,6 +406,36 @@ class MatterFilter(django_filters.FilterSet):
         return late if value else queryset.exclude(pk__in=late.values("pk"))
 
 
+MATTER_SHEET = Sheet(
+    title=gettext_lazy("Matters to coordinate"),
+    serializer=MatterSerializer,
+    fields=(
+        "park",
+        "source",
+        "meeting",
+        "organization",
+        "enterprise",
+        "category",
+        "title",
+        "description",
+        "raised_on",
+        "assignee",
+        "due_on",
+        "status",
+        "resolution",
+        "resolved_on",
+        "days_to_resolve",
+    ),
+    names={
+        "park": "park__name",
+        "meeting": "meeting__topic",
+        "organization": "organization__name",
+        "enterprise": "enterprise__name",
+    },
+    labels={"days_to_resolve": gettext_lazy("Days to resolve")},
+)  # fmt: skip
+
+
 class MatterViewSet(ScopedViewSet):
     queryset = Matter.objects.all()
     serializer_class = MatterSerializer
@@ -377,6 +443,7 @@ class MatterViewSet(ScopedViewSet):
     ordering_fields = ["raised_on", "due_on", "resolved_on", "status"]
     ordering = ["-raised_on", "-pk"]
     search_fields = ["title", "description"]
+    export_sheet = MATTER_SHEET
 
 
 # --- statistics ------------------------------------------------------------------------------------

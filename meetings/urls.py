@@ -4,6 +4,7 @@ from meetings import setup_views, views
 
 urlpatterns = [
     path("new/", views.meeting_log, name="meeting-log"),
+    path("export/", views.meeting_export, name="meeting-export"),
     path("calendar/", views.meeting_calendar, name="meeting-calendar"),
     path("compliance/", views.meeting_compliance, name="meeting-compliance"),
     path("<int:pk>/", views.meeting_detail, name="meeting-detail"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("joint-bodies/<int:pk>/", views.joint_body_detail, name="joint-body-detail"),
     path("joint-bodies/<int:pk>/schedule/", views.joint_body_schedule, name="joint-body-schedule"),
     path("matters/", views.matter_board, name="matter-board"),
+    path("matters/export/", views.matter_export, name="matter-export"),
     path("matters/new/", views.matter_new, name="matter-new"),
     path("matters/<int:pk>/status/", views.matter_status, name="matter-status"),
     path("rules/", setup_views.rule_list, name="meeting-rules"),

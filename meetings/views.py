@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
+from meetings.api import MATTER_SHEET, MEETING_SHEET
 from meetings.forms import (
     CalendarForm,
     ComplianceForm,
@@ -58,6 +59,7 @@ from meetings.services import (
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
 from parkparty.dates import local_datetime
+from parkparty.exports import page_export
 from parkparty.figures import rate
 from parkparty.relations import related_rows
 from parkparty.uploads import private_file_response
@@ -336,11 +338,31 @@ def meeting_calendar(request):
 
 def _meetings_in(meetings: QuerySet[Meeting], host: Organization, month: date) -> list[Meeting]:
     """Held in the month, or planned for it: one query."""
+    return list(_in_month(meetings, host, month).select_related("host"))
+
+
+def _in_month(meetings: QuerySet[Meeting], host: Organization, month: date) -> QuerySet[Meeting]:
     start, end = local_datetime(month), local_datetime(add_months(month, 1))
     held = Q(held_at__gte=start, held_at__lt=end)
     planned = Q(held_at__isnull=True, scheduled_at__gte=start, scheduled_at__lt=end)
-    in_month = held | planned
-    return list(meetings.filter(in_month, host__path__startswith=host.path).select_related("host"))
+    return meetings.filter(held | planned, host__path__startswith=host.path)
+
+
+@login_required
+def meeting_export(request):
+    """The calendar's month of the chosen organization's meetings (its subtree's too), in the API's
+    columns; with no organization chosen, nothing (the calendar shows nothing either)."""
+    user = request.user
+    hosts = list(access.visible(user, Organization).select_related("park").order_by("path"))
+    form = CalendarForm(request.GET or None, hosts=hosts)
+    form.is_valid()
+    host = form.chosen_host()
+    meetings = access.visible(user, Meeting)
+    if host is None:
+        meetings = meetings.none()
+    else:
+        meetings = _in_month(meetings, host, form.chosen("month", timezone.localdate().replace(day=1)))
+    return page_export(request, MEETING_SHEET, meetings.order_by("held_at", "scheduled_at", "pk"))
 
 
 def _month_grid(month: date, today: date, meetings: list[Meeting]) -> list[list[Day]]:
@@ -593,6 +615,16 @@ def matter_board(request):
         "can_raise": access.may_write_any(user, Matter),
     }
     return render(request, "meetings/matter_board.html", context)
+
+
+@login_required
+def matter_export(request):
+    """The board's matters as filtered, every one of them (the board shows the first of each column)."""
+    user = request.user
+    form = MatterFilterForm(request.GET or None, parks=list(access.visible(user, Park)))
+    form.is_valid()
+    matters = form.filter(access.visible(user, Matter), timezone.localdate())
+    return page_export(request, MATTER_SHEET, matters.order_by("-raised_on", "-pk"))
 
 
 def _column(matters: QuerySet[Matter], status: str) -> list[Matter]:

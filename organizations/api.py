@@ -18,6 +18,7 @@ from organizations.models import District, Grid, Organization, Park, PartyMember
 from organizations.selectors import with_attendance
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, via_token
+from parkparty.exports import Sheet
 from parkparty.figures import rate
 from parkparty.filters import ChoiceInFilter
 from parkparty.relations import related_rows
@@ -143,12 +144,21 @@ class DissolveSerializer(serializers.Serializer):
     on = serializers.DateField(label=_("dissolved on"))
 
 
+ORGANIZATION_SHEET = Sheet(
+    title=gettext_lazy("Party organizations"),
+    serializer=OrganizationSerializer,
+    fields=("park", "name", "kind", "formation", "district", "depth", "established_on", "dissolved_on", "secretary"),
+    names={"park": "park__name", "district": "district__name", "secretary": "secretary__name"},
+)
+
+
 class OrganizationViewSet(ScopedViewSet):
     queryset = Organization.objects.all()
     filterset_class = OrganizationFilter
     ordering_fields = ["path", "name", "established_on"]
     ordering = ["path"]
     search_fields = ["name"]
+    export_sheet = ORGANIZATION_SHEET
 
     def get_queryset(self):
         return with_parent_id(super().get_queryset())
@@ -241,6 +251,41 @@ class MemberSerializer(serializers.ModelSerializer):
         return services.member_save(member=instance, actor=self.context["request"].user)
 
 
+def members_for_list(members):
+    """What the member serializer reads on each row: the organization (its park decides the masking)
+    and the attendance counts, in the same query."""
+    return with_attendance(members.select_related("organization"))
+
+
+MEMBER_SHEET = Sheet(
+    title=gettext_lazy("Party member roster"),
+    serializer=MemberSerializer,
+    fields=(
+        "organization",
+        "enterprise",
+        "name",
+        "status",
+        "joined_on",
+        "full_member_on",
+        "post",
+        "is_mobile",
+        "id_number",
+        "phone",
+        "meetings_listed",
+        "meetings_present",
+        "attendance_rate",
+    ),
+    names={"organization": "organization__name", "enterprise": "enterprise__name"},
+    rates=("attendance_rate",),
+    labels={
+        "meetings_listed": gettext_lazy("Meetings listed at"),
+        "meetings_present": gettext_lazy("Meetings attended"),
+        "attendance_rate": gettext_lazy("Attendance rate"),
+    },
+    prepare=members_for_list,
+)  # fmt: skip
+
+
 class MemberViewSet(ScopedViewSet):
     queryset = PartyMember.objects.select_related("organization")
     serializer_class = MemberSerializer
@@ -248,6 +293,7 @@ class MemberViewSet(ScopedViewSet):
     ordering_fields = ["name", "joined_on", "full_member_on"]
     ordering = ["organization__path", "name", "pk"]
     search_fields = ["name"]
+    export_sheet = MEMBER_SHEET
 
     def get_queryset(self):
         return with_attendance(super().get_queryset())

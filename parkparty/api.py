@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import serializers, viewsets
+from rest_framework import renderers, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from parkparty import access
+from parkparty import access, exports
 from parkparty.drf import via_token
 
 __all__ = [
@@ -16,20 +16,55 @@ __all__ = [
     "DateTimeField",
     "ScopedRelatedField",
     "ScopedViewSet",
+    "XlsxRenderer",
     "assign",
     "park_ids_for_statistics",
     "via_token",
 ]
 
 
+class XlsxRenderer(renderers.BaseRenderer):
+    """`?format=xlsx` (or `Accept:` the xlsx type) on a list. The workbook itself is written by
+    `ScopedViewSet.list`, row by row; this renderer names the format for content negotiation and the
+    schema, and answers an error (a bad filter's 400) in JSON, the shape every /api/ error has."""
+
+    media_type = exports.XLSX
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return renderers.JSONRenderer().render(data, "application/json", renderer_context)
+
+
 class ScopedViewSet(viewsets.ModelViewSet):
     """A viewset whose rows are what `access.visible` lets the user see. Deletion is not offered:
-    ledger records are closed with a date, never deleted (see docs/architecture.md)."""
+    ledger records are closed with a date, never deleted (see docs/architecture.md).
+
+    A viewset that sets `export_sheet` answers `?format=xlsx` on its list with every filtered row (not
+    one page) in the sheet's columns, masked as its JSON is.
+    """
 
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
+    export_sheet: exports.Sheet | None = None
 
     def get_queryset(self):
         return access.visible(self.request.user, super().get_queryset())
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.export_sheet is not None and self.action == "list":
+            renderers.append(XlsxRenderer())
+        return renderers
+
+    def list(self, request, *args, **kwargs):
+        if isinstance(getattr(request, "accepted_renderer", None), XlsxRenderer):
+            queryset = self.filter_queryset(self.get_queryset())
+            return exports.workbook_response(self.export_sheet, queryset, context=self.get_serializer_context())
+        return super().list(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         self._save_in_scope(serializer)

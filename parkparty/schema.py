@@ -10,6 +10,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 
+from parkparty.exports import XLSX
+
 # DRF's error bodies: {"detail": "..."} or, for validation, {"field": ["message", ...]}.
 ERROR_BODY = OpenApiTypes.OBJECT
 
@@ -32,5 +34,15 @@ class ParkpartyAutoSchema(AutoSchema):
         for code, description in errors.items():
             if code not in responses:
                 error = OpenApiResponse(response=ERROR_BODY, description=description)
-                responses[code] = self._get_response_for_code(error, code, direction=direction)
+                # Errors are JSON whatever was asked for (an xlsx list's bad filter too).
+                responses[code] = self._get_response_for_code(
+                    error, code, media_types=["application/json"], direction=direction
+                )
+        content = responses.get("200", {}).get("content", {})
+        if XLSX in content:
+            # `?format=xlsx` on a list: every filtered row in one workbook, not a page of JSON.
+            content[XLSX] = {"schema": {"type": "string", "format": "binary"}}
+            responses["200"]["description"] = str(
+                _("The list as JSON, one page at a time; with ?format=xlsx, every filtered row as an Excel workbook.")
+            )
         return responses

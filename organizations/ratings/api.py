@@ -37,6 +37,7 @@ from organizations.ratings import selectors, services
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
 from parkparty.dates import year_in_range
+from parkparty.exports import Sheet
 from parkparty.filters import ChoiceInFilter
 from parkparty.history import CHANGE_REASON_LENGTH
 from parkparty.relations import related_rows
@@ -273,6 +274,32 @@ def ratings_queryset():
     return Rating.objects.prefetch_related(Prefetch("items", queryset=items))
 
 
+RATING_SHEET = Sheet(
+    title=gettext_lazy("Star ratings"),
+    serializer=RatingSerializer,
+    fields=(
+        "park",
+        "organization",
+        "year",
+        "quarter",
+        "period",
+        "assessed_on",
+        "total",
+        "stars",
+        "classification",
+        "vetoed",
+        "status",
+        "assessor",
+        "notes",
+        "confirmed_at",
+    ),
+    names={"park": "park__name", "organization": "organization__name", "assessor": "assessor__username"},
+    labels={"period": gettext_lazy("Period")},
+    # The serializer reads a rating's items from the prefetch (else it fetches the rating again).
+    prepare=lambda ratings: ratings.prefetch_related("items"),
+)  # fmt: skip
+
+
 class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
     """`?stars=4,5`: several numbers."""
 
@@ -333,6 +360,7 @@ class RatingViewSet(ScopedViewSet):
     filterset_class = RatingFilter
     ordering_fields = ["year", "quarter", "total", "stars", "assessed_on"]
     ordering = ["-year", "-quarter", "organization__path"]
+    export_sheet = RATING_SHEET
 
     @extend_schema(request=None, responses=RatingSerializer)
     @action(detail=True, methods=["post"])

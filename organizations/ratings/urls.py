@@ -4,6 +4,7 @@ from organizations.ratings import setup_views, views
 
 urlpatterns = [
     path("", views.star_map, name="star-map"),
+    path("export/", views.rating_export, name="rating-export"),
     path("new/", views.rating_new, name="rating-new"),
     path("<int:pk>/", views.rating_detail, name="rating-detail"),
     path("<int:pk>/edit/", views.rating_edit, name="rating-edit"),

@@ -24,9 +24,11 @@ from django.views.decorators.http import require_POST
 
 from organizations.models import MAX_STARS, Classification, Honor, Organization, Park, Rating, RatingItem, StarLevel
 from organizations.ratings import selectors
+from organizations.ratings.api import RATING_SHEET
 from organizations.ratings.forms import HonorFilterForm, RatingForm, RatingTargetForm, StarMapForm, current_quarter
 from organizations.ratings.services import assessed_on_default, rating_confirm, rating_save
 from parkparty import access
+from parkparty.exports import page_export
 from parkparty.history import Source, revisions
 
 PAGE_SIZE = 50
@@ -213,6 +215,24 @@ def star_map(request):
         tiles = list(access.visible(user, selectors.rated_organizations([park.pk], as_of)).select_related("district"))
         context |= {"groups": _groups(user, park, tiles), "stats": _stats(user, park, tiles, as_of)}
     return render(request, "ratings/star_map.html", context)
+
+
+@login_required
+def rating_export(request):
+    """The ratings of the star map's park assessed up to its day, every quarter, in the API's columns."""
+    user = request.user
+    query = request.GET.copy()
+    if not query.get("as_of"):
+        query["as_of"] = timezone.localdate().isoformat()
+    form = StarMapForm(query, parks=list(access.visible(user, Park)))
+    form.is_valid()
+    park = form.chosen_park()
+    ratings = access.visible(user, Rating)
+    if park is None:
+        ratings = ratings.none()
+    else:
+        ratings = ratings.filter(park=park, assessed_on__lte=form.value("as_of", timezone.localdate()))
+    return page_export(request, RATING_SHEET, ratings.order_by("-year", "-quarter", "organization__path", "pk"))
 
 
 def _groups(user, park: Park, tiles: list[Organization]) -> list[Group]:

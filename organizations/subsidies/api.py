@@ -34,6 +34,7 @@ from organizations.models import (
 from organizations.subsidies import selectors, services
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
+from parkparty.exports import Sheet
 from parkparty.filters import ChoiceInFilter, MonthField
 from parkparty.history import CHANGE_REASON_LENGTH
 
@@ -143,6 +144,26 @@ class SubsidySerializer(serializers.ModelSerializer):
         )
 
 
+SUBSIDY_SHEET = Sheet(
+    title=gettext_lazy("Subsidy ledger"),
+    serializer=SubsidySerializer,
+    fields=(
+        "park",
+        "organization",
+        "member",
+        "kind",
+        "period",
+        "amount",
+        "status",
+        "voucher_no",
+        "paid_on",
+        "reverses",
+        "note",
+    ),
+    names={"park": "park__name", "organization": "organization__name", "member": "member__name"},
+)  # fmt: skip
+
+
 class SubsidyFilter(django_filters.FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all())
     kind = ChoiceInFilter(choices=SubsidyKind.choices)
@@ -204,6 +225,7 @@ class SubsidyViewSet(ScopedViewSet):
     ordering_fields = ["period_start", "amount", "paid_on", "created_at"]
     ordering = ["-period_start", "organization__path", "pk"]
     search_fields = ["voucher_no", "note"]
+    export_sheet = SUBSIDY_SHEET
     # Only a proposal's amount and note change (PATCH); there is no whole-record replacement.
     http_method_names = ["get", "post", "patch", "head", "options"]
 

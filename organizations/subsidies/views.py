@@ -1,6 +1,6 @@
 """Pages of the subsidy ledger: the list with its totals and, for park admins, the actions on each
 record (approve, pay, cancel, reverse); a record's page with its basis and history; the quarter's
-allowance run; a record proposed by hand; and the Excel export.
+allowance run; a record proposed by hand; and the Excel export (parkparty.exports, the API's columns).
 
 Every queryset starts from `access.visible` (outside the user's scope a row does not exist: 404); only
 park admins change the ledger (`access.administers`, else 403); writes go through
@@ -10,26 +10,23 @@ park admins change the ledger (`access.administers`, else 403); writes go throug
 from __future__ import annotations
 
 from decimal import Decimal
-from tempfile import TemporaryFile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet, Sum
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from organizations.models import Organization, Park, Subsidy
 from organizations.ratings.views import rateable
 from organizations.subsidies import services
+from organizations.subsidies.api import SUBSIDY_SHEET
 from organizations.subsidies.forms import (
     AllowanceRunForm,
     ApproveForm,
@@ -40,7 +37,7 @@ from organizations.subsidies.forms import (
     SubsidyForm,
 )
 from parkparty import access
-from parkparty.exports import text_cell
+from parkparty.exports import page_export
 from parkparty.history import revisions
 
 PAGE_SIZE = 50
@@ -87,7 +84,6 @@ def subsidy_list(request):
         "today": timezone.localdate(),
         "is_admin": scope.is_admin,
         "run_form": AllowanceRunForm(parks=admin_parks) if admin_parks else None,
-        "export_query": request.GET.urlencode(),
     }
     return render(request, "subsidies/subsidy_list.html", context)
 
@@ -249,42 +245,8 @@ def subsidy_new(request):
 # --- the Excel export --------------------------------------------------------------------------------
 
 
-def _headers() -> list[str]:
-    return [
-        _("Park"), _("Recipient organization"), _("Recipient person"), _("Kind of subsidy"), _("Period"),
-        _("Amount (yuan)"), _("Status"), _("Voucher number"), _("Paid on"), _("Reverses"), _("Note"),
-    ]  # fmt: skip
-
-
 @login_required
 def subsidy_export(request):
-    """The filtered ledger as an .xlsx file: openpyxl's write-only workbook, written row by row to a
-    temporary file and streamed from there, so memory stays bounded whatever the number of rows."""
+    """The ledger as filtered on the page, every row, in the API's columns (an .xlsx file)."""
     _form, subsidies, _parks = _ledger(request)
-    rows = subsidies.select_related("park", "organization", "member").order_by(
-        "-period_start", "organization__path", "pk"
-    )
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Subsidy ledger"))
-    sheet.append(_headers())
-    kinds, statuses = dict(Subsidy._meta.get_field("kind").flatchoices), dict(Subsidy.Status.choices)
-    for record in rows.iterator(chunk_size=2000):
-        amount = WriteOnlyCell(sheet, value=record.amount)
-        amount.number_format = "0.00"
-        sheet.append([
-            text_cell(sheet, record.park.name), text_cell(sheet, record.organization.name),
-            text_cell(sheet, record.member.name if record.member_id else ""),
-            str(kinds.get(record.kind, record.kind)), record.period, amount,
-            str(statuses.get(record.status, record.status)), text_cell(sheet, record.voucher_no), record.paid_on,
-            record.reverses_id or "", text_cell(sheet, record.note),
-        ])  # fmt: skip
-    handle = TemporaryFile()  # noqa: SIM115 -- FileResponse closes it once streamed
-    book.save(handle)
-    handle.seek(0)
-    filename = f"subsidies-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return page_export(request, SUBSIDY_SHEET, subsidies.order_by("-period_start", "organization__path", "pk"))

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from devtools.bench import county, queries
+from devtools.bench import export as export_run
 from devtools.bench import reports as report_run
 from devtools.bench.spec import CountySpec
 from enterprises.models import Coverage, Enterprise
@@ -104,3 +105,12 @@ def test_the_monthly_report_of_every_bench_park_is_built_and_measured(built):
     # And the county is still deletable with its reports.
     county.delete_county()
     assert not Report.objects.exists()
+
+
+def test_the_excel_export_of_the_county_is_measured_with_every_enterprise(built):
+    park = county.bench_parks().order_by("code").first()
+    measured = export_run.enterprise_export(token=county.bench_token(), park=park.pk)
+    assert measured.rows == SMALL.enterprises
+    assert measured.park_rows == Enterprise.objects.filter(park=park).count() < measured.rows
+    assert measured.seconds > 0 and measured.file_mib > 0 and measured.peak_python_mib > 0
+    assert measured.max_rss_mib >= measured.max_rss_before_mib

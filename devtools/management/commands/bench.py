@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from devtools.bench import county, load, queries, report, server
 from devtools.bench import imports as import_run
+from devtools.bench import export as export_run
 from devtools.bench import reports as report_run
 from devtools.bench.spec import CountySpec
 from organizations.models import Park
@@ -78,6 +79,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Monthly reports of {run.reports.parks} parks built in {run.reports.seconds:.1f} s")
         run.imports = import_run.enterprise_import()
         self.stdout.write(f"Excel import of {run.imports.rows:,} rows timed")
+        run.export = export_run.enterprise_export(token=token, park=park_ids[0])
+        self.stdout.write(f"Excel export of {run.export.rows:,} enterprises in {run.export.seconds:.1f} s")
         run.load = self._load(run, token=token, park=park_ids[0])
         section = report.render(run)
         self.stdout.write("\n" + section)
