@@ -12,9 +12,9 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
+from devtools.bench.export import ExportRun
 from devtools.bench.imports import ImportRun
 from devtools.bench.imports import render as import_lines
-from devtools.bench.export import ExportRun
 from devtools.bench.load import LoadConfig, Measured
 from devtools.bench.queries import QueryCount
 from devtools.bench.reports import ReportRun

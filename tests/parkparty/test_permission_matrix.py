@@ -26,10 +26,10 @@ from tests.parkparty.matrix import (
 from tests.parkparty.matrix_accounts import ROUTES as ACCOUNTS
 from tests.parkparty.matrix_activities_api import ROUTES as ACTIVITIES_API
 from tests.parkparty.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
-from tests.parkparty.matrix_ledger import ROUTES as LEDGER_PAGES
-from tests.parkparty.matrix_imports import ROUTES as IMPORTS
-from tests.parkparty.matrix_orgs import ROUTES as ORGS
 from tests.parkparty.matrix_exports import ROUTES as EXPORTS
+from tests.parkparty.matrix_imports import ROUTES as IMPORTS
+from tests.parkparty.matrix_ledger import ROUTES as LEDGER_PAGES
+from tests.parkparty.matrix_orgs import ROUTES as ORGS
 from tests.parkparty.matrix_ratings_api import ROUTES as RATINGS_API
 from tests.parkparty.matrix_ratings_pages import ROUTES as RATINGS_PAGES
 from tests.parkparty.matrix_reports import ROUTES as REPORTS

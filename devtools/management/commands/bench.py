@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from devtools.bench import county, load, queries, report, server
-from devtools.bench import imports as import_run
 from devtools.bench import export as export_run
+from devtools.bench import imports as import_run
 from devtools.bench import reports as report_run
 from devtools.bench.spec import CountySpec
 from organizations.models import Park
