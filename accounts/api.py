@@ -12,7 +12,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers
@@ -70,7 +70,7 @@ class UserSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(source="first_name", max_length=150, label=gettext_lazy("name"))
     email = serializers.EmailField(required=False, allow_blank=True, label=gettext_lazy("e-mail"))
     # Deactivated and reactivated by PATCH; a new login is active.
-    is_active = serializers.BooleanField(required=False, label=gettext_lazy("active"))
+    is_active = serializers.BooleanField(required=False, label=pgettext_lazy("login", "active"))
     park = ScopedRelatedField(
         source="account.park",
         queryset=Park.objects.all(),

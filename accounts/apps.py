@@ -6,6 +6,10 @@ from parkparty import apps
 class AccountsConfig(apps.FeatureConfig):
     name = "accounts"
     verbose_name = _("Accounts and roles")
+    manage_pages = (
+        ("user-list", _("Accounts and roles")),
+        ("user-import", _("Import logins from a sheet")),
+    )
 
     def ready(self) -> None:
         super().ready()

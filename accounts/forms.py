@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.services import AccountRole
 from enterprises.models import Instructor
@@ -24,7 +25,7 @@ class UserFilterForm(forms.Form):
     active = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("active and deactivated")), ("yes", _("active")), ("no", _("deactivated"))],
+        choices=[("", _("active and deactivated")), ("yes", pgettext_lazy("login", "active")), ("no", _("deactivated"))],
     )
     q = forms.CharField(label=_("User name or name"), required=False, max_length=100)
 

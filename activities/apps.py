@@ -6,6 +6,11 @@ from parkparty import apps
 class ActivitiesConfig(apps.FeatureConfig):
     name = "activities"
     verbose_name = _("Activities and venues")
+    manage_pages = (
+        ("venue-list", _("Manage venues")),
+        ("designation-list", _("Designations")),
+        ("plan-list", _("Annual plans")),
+    )
 
     def ready(self) -> None:
         super().ready()

@@ -7,6 +7,10 @@ class EnterprisesConfig(apps.FeatureConfig):
     name = "enterprises"
     verbose_name = _("Enterprise ledger")
     ledger_models = ("Enterprise", "Coverage", "InstructorAssignment")
+    manage_pages = (
+        ("enterprise-new", _("New enterprise")),
+        ("instructor-list", _("Instructors")),
+    )
 
     def ready(self) -> None:
         super().ready()

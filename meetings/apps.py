@@ -6,6 +6,7 @@ from parkparty import apps
 class MeetingsConfig(apps.FeatureConfig):
     name = "meetings"
     verbose_name = _("Meetings and matters")
+    manage_pages = (("meeting-rules", _("Meeting rules")),)
 
     def ready(self) -> None:
         super().ready()

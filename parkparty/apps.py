@@ -23,6 +23,9 @@ class FeatureConfig(AppConfig):
 
     # Models whose every write changes a cached figure (parkparty.ledger_cache).
     ledger_models: tuple[str, ...] = ()
+    # The app's management pages a park admin starts from, as (URL name, label): the management
+    # hub (parkparty.managing.hub) lists them under the app's verbose name, in INSTALLED_APPS order.
+    manage_pages: tuple[tuple[str, str], ...] = ()
 
     def ready(self) -> None:
         from parkparty import access, imports, ledger_cache

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from parkparty import managing
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # accounts' password change first: it ends a forced change (same paths and names as Django's).
@@ -18,6 +20,7 @@ urlpatterns = [
     path("pipeline/", include("organizations.pipeline.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("parkparty.imports.urls")),
+    path("manage/", managing.hub, name="manage-hub"),
     path("organizations/", include("organizations.urls")),  # before the dashboard's tree and pages
     path("", include("dashboard.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Permission-matrix rows for the imports (see tests/parkparty/matrix.py): park admins only, on the
+"""Permission-matrix rows for the management hub and the imports (see tests/parkparty/matrix.py): park admins only, on the
 pages and through the API. An API token may read a template (it is a read) but never imports."""
 
 from django.core.files.base import ContentFile
@@ -25,6 +25,8 @@ def upload(world) -> dict:
 
 
 ROUTES: list[Route] = [
+    # The management hub (parkparty.managing) leads to the imports and every other management page.
+    Route("manage-hub", "get", lambda w: "/manage/", ADMIN_PAGE),
     Route("import-start", "get", lambda w: "/imports/", ADMIN_PAGE),
     # Without a file the admin gets the form back with its errors.
     Route("import-start", "post", lambda w: "/imports/", ADMIN_PAGE, data=lambda w: {"kind": "enterprises"},
