@@ -25,7 +25,11 @@ class UserFilterForm(forms.Form):
     active = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("active and deactivated")), ("yes", pgettext_lazy("login", "active")), ("no", _("deactivated"))],
+        choices=[
+            ("", _("active and deactivated")),
+            ("yes", pgettext_lazy("login", "active")),
+            ("no", _("deactivated")),
+        ],
     )
     q = forms.CharField(label=_("User name or name"), required=False, max_length=100)
 
