@@ -34,8 +34,8 @@ def test_a_new_secretary_gets_a_temporary_password_a_home_park_and_the_grant(wor
     account = user.account
     assert (account.park, account.must_change_password, account.created_by) == (world.park, True, users["admin"])
     assert list(user.grants.values_list("role", "organization")) == [("secretary", world.branch_a.pk)]
-    assert user.history.first().history_change_reason == "Created by admin"
-    assert Grant.history.filter(user_id=user.pk).get().history_change_reason == "Given by admin"
+    assert user.history.first().history_change_reason == "由admin创建"
+    assert Grant.history.filter(user_id=user.pk).get().history_change_reason == "由admin分配"
 
 
 def test_two_temporary_passwords_differ():
@@ -141,7 +141,7 @@ def test_taking_a_role_keeps_who_took_it_in_the_history(world, users):
 
     assert not users["secretary_b"].grants.exists()
     record = Grant.history.filter(id=grant_id).first()
-    assert (record.history_type, record.history_change_reason) == ("-", "Taken by admin")
+    assert (record.history_type, record.history_change_reason) == ("-", "由admin收回")
 
 
 def test_an_admin_cannot_deactivate_themselves(world, users):
@@ -160,7 +160,7 @@ def test_a_deactivated_login_stays_and_can_be_reactivated(world, users):
     services.account_reactivate(user=secretary, actor=users["admin"])
     assert User.objects.get(pk=secretary.pk).is_active is True
     reasons = list(secretary.history.values_list("history_change_reason", flat=True)[:2])
-    assert reasons == ["Reactivated by admin", "Deactivated by admin"]
+    assert reasons == ["由admin重新启用", "由admin停用"]
 
 
 def test_a_password_reset_forces_a_change_and_the_old_password_stops_working(world, users):

@@ -46,7 +46,7 @@ def test_without_a_password_it_prints_a_generated_one_once_that_works():
 def test_a_park_that_exists_is_refused_and_nothing_else_is_created():
     create_park("--name", "开发区", "--admin", "zhang")
 
-    with pytest.raises(CommandError, match="exists already"):
+    with pytest.raises(CommandError, match="已有同名园区"):
         create_park("--name", "开发区", "--admin", "li")
 
     assert Park.objects.filter(name="开发区").count() == 1
