@@ -9,25 +9,10 @@
     return;
   }
 
-  // The few words the picker itself shows, in the page's language (<html lang>, set by Django).
-  var WORDS = {
-    zh: {
-      search: "输入名称搜索",
-      noResults: "没有匹配的选项",
-      more: "仅显示前 50 项，请输入名称缩小范围",
-      clear: "清除",
-      remove: "移除",
-    },
-    en: {
-      search: "Type a name to search",
-      noResults: "No matching option",
-      more: "Showing the first 50; type to narrow down",
-      clear: "Clear",
-      remove: "Remove",
-    },
-  };
-  var lang = (document.documentElement.lang || "zh").toLowerCase().indexOf("zh") === 0 ? "zh" : "en";
-  var words = WORDS[lang];
+  // The few words the picker itself shows, translated by Django: base.html renders them on the
+  // <script> element that loads this file (data-search, data-no-results, data-more, data-clear,
+  // data-remove), so they live in the catalog with every other string.
+  var words = (document.currentScript || document.querySelector("script[data-search]")).dataset;
   // Enough to choose from at a glance, few enough to scroll on a phone; typing reaches every option.
   var MAX_OPTIONS = 50;
 

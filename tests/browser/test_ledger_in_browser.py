@@ -23,6 +23,9 @@ def test_the_admin_picks_an_organization_by_typing_its_name_on_a_phone(
     expect(page.locator("#id_organization")).to_have_attribute("aria-hidden", "true")
     expect(page.get_by_role("combobox")).to_have_count(1)
     control.click()
+    # The picker's own words come from the catalog (base.html), in the page's language.
+    control.fill("不存在的组织")
+    expect(page.locator(".ts-dropdown .no-results")).to_have_text("没有匹配的选项")
     control.fill("联合")
     options = page.locator(".ts-dropdown .option")
     expect(options).to_have_count(1)
