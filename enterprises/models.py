@@ -66,6 +66,8 @@ class Enterprise(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
+        # clean() states each of these with its own message, so enterprise_save does not validate them
+        # by query again (tests/enterprises/test_import_queries.py gives each its case).
         constraints = [
             # A firm that moved out may come back or move to another park; only one may be operating.
             models.UniqueConstraint(
@@ -129,6 +131,8 @@ class Coverage(models.Model):
         ordering = ["enterprise", "-started_on"]
         verbose_name = _("coverage")
         verbose_name_plural = _("coverages")
+        # coverage_errors (clean) states each of these, so coverage_start does not validate them by
+        # query again (tests/enterprises/test_import_queries.py gives each its case).
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gt=F("started_on")),

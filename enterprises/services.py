@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
 from organizations.models import Organization
 from parkparty import access
+from parkparty.relations import loaded_relations
 
 
 def coverage_errors(coverage: Coverage, *, replacing: Coverage | None = None) -> dict[str, str]:
@@ -60,9 +61,14 @@ def coverage_start_errors(*, enterprise: Enterprise, organization: Organization,
     current = enterprise.coverages.filter(ended_on__isnull=True).first()
     if current and current.organization_id == organization.pk:
         return {}
-    if current and on <= current.started_on:
+    return _start_errors(Coverage(enterprise=enterprise, organization=organization, started_on=on), current=current)
+
+
+def _start_errors(coverage: Coverage, *, current: Coverage | None) -> dict[str, str]:
+    """Why `coverage` cannot start, `current` being the enterprise's open coverage it would end."""
+    if current and coverage.started_on <= current.started_on:
         return {"started_on": _("The current coverage started on or after this date.")}
-    return coverage_errors(Coverage(enterprise=enterprise, organization=organization, started_on=on), replacing=current)
+    return coverage_errors(coverage, replacing=current)
 
 
 @transaction.atomic
@@ -74,13 +80,15 @@ def coverage_start(*, enterprise: Enterprise, organization: Organization, on: da
     current = enterprise.coverages.filter(ended_on__isnull=True).first()
     if current and current.organization_id == organization.pk:
         return current  # idempotent: asking twice changes nothing
-    errors = coverage_start_errors(enterprise=enterprise, organization=organization, on=on)
+    coverage = Coverage(enterprise=enterprise, organization=organization, started_on=on)
+    errors = _start_errors(coverage, current=current)
     if errors:
         raise ValidationError(errors)
+    # Not full_clean(): Coverage.clean() is coverage_errors, just run (knowing the coverage this one
+    # replaces), and its checks include the two constraints' rules.
+    coverage.clean_fields(exclude=loaded_relations(coverage))
     if current:
         coverage_end(coverage=current, on=on)
-    coverage = Coverage(enterprise=enterprise, organization=organization, started_on=on)
-    coverage.full_clean()
     coverage._change_reason = _("Coverage moved") if current else _("Coverage started")
     coverage.save()
     access.require_writable(actor, coverage)
@@ -117,7 +125,10 @@ def enterprise_save(*, enterprise: Enterprise, actor=None) -> Enterprise:
         if stored_park is not None:
             access.require_admin(actor, stored_park)
     access.require_admin(actor, enterprise.park_id)
-    enterprise.full_clean()
+    # Enterprise.clean() states each of the model's constraints with its own message (one operating
+    # enterprise per credit code, the leaving date with the status, leaving after entering), so they
+    # are not validated again by a query each; the database enforces them at the save.
+    enterprise.full_clean(exclude=loaded_relations(enterprise), validate_constraints=False)
     errors = _place_errors(enterprise)
     if errors:
         raise ValidationError(errors)

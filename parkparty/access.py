@@ -322,8 +322,19 @@ def require_writable(actor, obj: Model) -> None:
     """Refuse (403) a write that leaves `obj` outside the actor's write scope. Services call it once the
     row is saved, inside their transaction, so a refused write leaves nothing behind (as
     `ScopedViewSet` does for the API); `actor=None` is the portal itself."""
-    if actor is not None and not can_write(actor, obj):
+    if actor is not None and not (_administers_own_park(actor, obj) or can_write(actor, obj)):
         raise PermissionDenied(_("You may not change this record."))
+
+
+def _administers_own_park(actor, obj: Model) -> bool:
+    """Whether the row names, in its own column, a park the actor administers: then it is writable
+    without a query (a park admin writes every row of their parks), as the column holds what the
+    service has just saved. A park reached through another row is asked of the database."""
+    lookup = policy_for(type(obj)).park
+    if obj.pk is None or "__" in lookup:
+        return False
+    park_id = obj.pk if lookup == "pk" else getattr(obj, obj._meta.get_field(lookup).attname)
+    return park_id in scope_of(actor).admin_parks
 
 
 def can_write(user, obj: Model) -> bool:
