@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -103,7 +103,10 @@ class Enterprise(models.Model):
         if self.status != self.Status.OPERATING and not self.left_on:
             errors["left_on"] = _("Give the date the enterprise moved out or closed.")
         for field in ("district", "grid"):
-            related = getattr(self, field)
+            try:
+                related = getattr(self, field)
+            except ObjectDoesNotExist:
+                continue  # an id of no row: clean_fields has said so on the field
             if related is not None and self.park_id and related.park_id != self.park_id:
                 errors[field] = _("This belongs to another park.")
         if self.status == self.Status.OPERATING and self.credit_code:

@@ -192,3 +192,17 @@ def test_validation_messages_are_translated(world, as_role):
     chinese = client.post(f"{API}/enterprises/", payload, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["credit_code"]
     assert english == ["The credit code's check character is wrong."]
     assert chinese != english
+
+
+@pytest.mark.django_db
+def test_a_district_id_of_no_row_is_a_field_error_not_a_crash(world):
+    from django.core.exceptions import ValidationError
+
+    from enterprises.services import enterprise_save
+
+    enterprise = Enterprise(park=world.park, name="无片区企业", credit_code=f.credit_code(424243),
+                            entered_on=date(2023, 5, 1), district_id=999_999)  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        enterprise_save(enterprise=enterprise, actor=world.users["admin"])
+    assert set(refused.value.message_dict) == {"district"}
+    assert not Enterprise.objects.filter(name="无片区企业").exists()
