@@ -11,8 +11,9 @@
 
   // The few words the picker itself shows, translated by Django: base.html renders them on the
   // <script> element that loads this file (data-search, data-no-results, data-more, data-clear,
-  // data-remove), so they live in the catalog with every other string.
-  var words = (document.currentScript || document.querySelector("script[data-search]")).dataset;
+  // data-remove), so they live in the catalog with every other string. (A deferred classic script
+  // still has document.currentScript while it runs.)
+  var words = document.currentScript.dataset;
   // Enough to choose from at a glance, few enough to scroll on a phone; typing reaches every option.
   var MAX_OPTIONS = 50;
 
