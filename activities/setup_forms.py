@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import ActivityKind, AnnualPlan, Designation, PlanTarget, Venue
 from meetings.models import MeetingKind
-from parkparty.forms import DateInput, ServiceErrorsMixin
+from parkparty.forms import DateInput, ModelIds, ServiceErrorsMixin
 from parkparty.widgets import SearchSelect, SearchSelectMultiple
 
 
@@ -23,7 +23,7 @@ class NamedChoice(forms.ModelChoiceField):
         return obj.name
 
 
-class NamedChoices(forms.ModelMultipleChoiceField):
+class NamedChoices(ModelIds):
     def label_from_instance(self, obj) -> str:
         return obj.name
 

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +39,8 @@ from parkparty import access
 from parkparty.dates import local_datetime
 from parkparty.exports import page_export
 from parkparty.history import revisions
+from parkparty.ids import parse_id
+from parkparty.pages import chosen_row
 from parkparty.uploads import private_file_response
 
 PAGE_SIZE = 50
@@ -53,26 +54,6 @@ def activity_hosts(user) -> QuerySet[Organization]:
     admin's parks, a secretary's subtree), of a kind that hosts, not dissolved."""
     organizations = Organization.objects.filter(kind__in=HOSTING_KINDS, dissolved_on__isnull=True)
     return access.organizations_in_charge(user, organizations)
-
-
-def _chosen_host(request, hosts: list[Organization]) -> Organization:
-    """`?host=` (or the posted host), else the user's first. One they may see but not write is 403; one
-    they may not see does not exist (404)."""
-    raw = request.POST.get("host") or request.GET.get("host")
-    if not raw:
-        if not hosts:
-            raise PermissionDenied
-        return hosts[0]
-    try:
-        pk = int(raw)
-    except ValueError:
-        raise Http404 from None
-    for host in hosts:
-        if host.pk == pk:
-            return host
-    if access.visible(request.user, Organization).filter(pk=pk).exists():
-        raise PermissionDenied
-    raise Http404
 
 
 # --- recording an activity -------------------------------------------------------------------------
@@ -112,10 +93,8 @@ def _activity_form(request, activity: Activity, *, stored_co_hosts=(), stored_pa
 
 
 def _posted_ids(request, name: str) -> list[int]:
-    """The posted ids that can be ids; the form reports the others. ("²" passes str.isdigit but not int(),
-    and a number past 64 bits overflows the query: both were 500s.)"""
-    values = request.POST.getlist(name)
-    return [int(value) for value in values if value.isascii() and value.isdigit() and int(value) < 2**63]
+    """The posted ids that can be ids (parkparty.ids); the form reports the others."""
+    return [pk for pk in map(parse_id, request.POST.getlist(name)) if pk is not None]
 
 
 FORM_FIELDS = ("kind", "title", "status", "starts_at", "duration_minutes", "place", "venue", "non_member_count",
@@ -166,7 +145,7 @@ def activity_new(request):
     """Record an activity for one host: its members listed to tick, photos from the phone."""
     user = request.user
     hosts = list(activity_hosts(user).select_related("park").order_by("park__name", "path"))
-    host = _chosen_host(request, hosts)
+    host = chosen_row(request, "host", hosts, access.visible(request.user, Organization))
     activity = Activity(organization=host, park_id=host.park_id, created_by=user)
     form = _activity_form(request, activity, initial=_defaults())
     if request.method == "POST" and form.is_valid() and _save_activity(request, form, activity):

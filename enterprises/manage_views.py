@@ -40,7 +40,7 @@ from organizations.models import Organization, Park
 from parkparty import access
 from parkparty.forms import ParkForm
 from parkparty.history import revisions
-from parkparty.pages import save_form
+from parkparty.pages import query_id, save_form
 
 PAGE_SIZE = 50
 FORM = "enterprises/form.html"
@@ -216,11 +216,11 @@ def coverage_end(request, pk: int):
 
 
 def _id_param(request, name: str) -> int:
-    """An id from the query string; anything else is a row that does not exist."""
-    text = request.GET.get(name, "")
-    if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+    """An id the query string must give; without one it names no row (404)."""
+    pk = query_id(request, name)
+    if pk is None:
         raise Http404
-    return int(text)
+    return pk
 
 
 def _narrowed(candidates: QuerySet[Enterprise], query: str) -> tuple[list[Enterprise], bool]:

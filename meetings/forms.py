@@ -22,6 +22,7 @@ from meetings.services import AttendanceLine, GuestLine
 from organizations.models import Park, PartyMember
 from parkparty.dates import parse_month
 from parkparty.forms import DateInput, ParkForm, ServiceErrorsMixin, park_choices
+from parkparty.ids import parse_ids
 
 # --- widgets and fields ----------------------------------------------------------------------------
 
@@ -69,10 +70,10 @@ class MemberIdsField(forms.Field):
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value) -> list[int]:
-        try:
-            return [int(item) for item in value or []]
-        except (TypeError, ValueError):
-            raise ValidationError(_("The attendance list is damaged; reload the page."), code="invalid") from None
+        ids = parse_ids(value or [])
+        if ids is None:
+            raise ValidationError(_("The attendance list is damaged; reload the page."), code="invalid")
+        return ids
 
 
 # --- a meeting -------------------------------------------------------------------------------------
@@ -167,9 +168,8 @@ class MeetingForm(ServiceErrorsMixin, forms.Form):
     def _sheet(self, roster: list[PartyMember], members: QuerySet[PartyMember]) -> list[PartyMember]:
         if not self.is_bound:
             return roster
-        try:
-            ids = [int(item) for item in self.data.getlist("attendance")]
-        except ValueError:
+        ids = parse_ids(self.data.getlist("attendance"))
+        if ids is None:
             return []  # the field reports the damaged list
         found = {member.pk: member for member in members.filter(pk__in=ids).select_related("organization")}
         self.unknown_members = len(set(ids) - set(found))

@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -61,6 +60,7 @@ from parkparty import access
 from parkparty.dates import local_datetime
 from parkparty.exports import page_export
 from parkparty.figures import rate
+from parkparty.pages import chosen_row
 from parkparty.relations import related_rows
 from parkparty.uploads import private_file_response
 
@@ -95,33 +95,13 @@ def meeting_log(request):
     """Log a held meeting for one host: every member listed present, a photo, in under a minute."""
     user = request.user
     hosts = list(meeting_hosts(user).select_related("park"))
-    host = _chosen_host(request, hosts)
+    host = chosen_row(request, "host", hosts, access.visible(request.user, Organization))
     meeting = Meeting(host=host, status=Meeting.Status.HELD, created_by=user)
     form = _meeting_form(request, meeting, initial=_log_defaults(host) if request.method == "GET" else None)
     if request.method == "POST" and form.is_valid() and _save_meeting(request, form, meeting):
         messages.success(request, _("The meeting is logged."))
         return redirect("meeting-detail", meeting.pk)
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting, "hosts": hosts})
-
-
-def _chosen_host(request, hosts: list[Organization]) -> Organization:
-    """The host asked for (`?host=` or the posted form), else the user's first (a secretary's own
-    branch). One they may see but not write is 403; one they may not see does not exist (404)."""
-    raw = request.POST.get("host") or request.GET.get("host")
-    if not raw:
-        if not hosts:
-            raise PermissionDenied
-        return hosts[0]
-    try:
-        pk = int(raw)
-    except ValueError:
-        raise Http404 from None
-    for host in hosts:
-        if host.pk == pk:
-            return host
-    if access.visible(request.user, Organization).filter(pk=pk).exists():
-        raise PermissionDenied
-    raise Http404
 
 
 def _log_defaults(host: Organization) -> dict:

@@ -25,7 +25,7 @@ from organizations.forms import DissolveForm, DistrictForm, GridForm, MemberForm
 from organizations.models import District, Grid, Organization, Park, PartyMember
 from parkparty import access
 from parkparty.forms import ParkForm
-from parkparty.pages import save_form
+from parkparty.pages import query_id, save_form
 from parkparty.relations import related_rows
 
 PAGE_SIZE = 50
@@ -34,16 +34,6 @@ PAGE_SIZE = 50
 def _form_page(request, form, *, title: str, cancel_url: str, crumbs: list, **extra):
     context = {"form": form, "title": title, "cancel_url": cancel_url, "crumbs": crumbs, **extra}
     return render(request, "manage/form.html", context)
-
-
-def _int_param(request, name: str) -> int | None:
-    """An id from the query string; one that is not a number is a row that does not exist (404)."""
-    value = request.GET.get(name)
-    if value in (None, ""):
-        return None
-    if not (value.isascii() and value.isdigit() and int(value) < 2**63):
-        raise Http404
-    return int(value)
 
 
 def _tree_crumbs(organization: Organization | None = None) -> list[tuple[str, str]]:
@@ -69,7 +59,7 @@ def organization_new(request):
     """A new organization under `?parent=` (its park's active organizations to choose from), or without
     one a top-level organization of a park the user administers."""
     user = request.user
-    parent_id = _int_param(request, "parent")
+    parent_id = query_id(request, "parent")
     if parent_id is None:
         return _organization_new_root(request)
     parent = get_object_or_404(access.visible(user, Organization).select_related("park"), pk=parent_id)
@@ -218,7 +208,7 @@ def _administered_park(request) -> Park:
     user = request.user
     if not access.scope_of(user).is_admin:
         raise PermissionDenied
-    park_id = _int_param(request, "park")
+    park_id = query_id(request, "park")
     if park_id is None:
         first = access.administered(user, Park).order_by("name").first()
         if first is None:  # a superuser before any park exists

@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from parkparty.ids import parse_id
+
 
 class DateInput(forms.DateInput):
     """The browser's date picker; its value is always ISO, whatever the page's language."""
@@ -44,20 +46,24 @@ class ParkForm(forms.Form):
         return chosen or next(iter(self.parks.values()), None)
 
 
-class IdChoices(forms.ModelMultipleChoiceField):
-    """Checkboxes of rows by id. An id past 64 bits is an invalid value: Django's `__in` query with it
-    overflows (SQLite) or is out of range (PostgreSQL), a 500."""
-
-    widget = forms.CheckboxSelectMultiple
+class ModelIds(forms.ModelMultipleChoiceField):
+    """Several rows by id. Every multiple choice of rows on a page uses this one, not Django's: an id
+    that cannot be one (parkparty.ids) is an invalid value, where Django's `__in` query with a number
+    past 64 bits overflows on SQLite, a 500."""
 
     def _check_values(self, value):
         for pk in value:
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+            if parse_id(pk) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
+
+
+class IdChoices(ModelIds):
+    """Checkboxes of rows by id."""
+
+    widget = forms.CheckboxSelectMultiple
 
 
 def add_service_errors(form: forms.Form, error: ValidationError | dict, renames: dict[str, str] | None = None) -> None:
