@@ -15,18 +15,21 @@ def _meetings_read(paths: list[str]):
 
 POLICIES = {
     # A secretary logs their subtree's meetings and reads the joint meetings of bodies their
-    # organization sits on; park admins write those.
+    # organization sits on; park admins write those. Minutes a park admin has confirmed, with their
+    # attendance and files, are locked: only the park's admins correct them (with a reason).
     Meeting: Policy(
         park="park",
         path="host__path",
         secretary_writes=True,
         subtree_reads=lambda paths: Q(pk__in=_meetings_read(paths)),
+        locked=Q(status=Meeting.Status.CONFIRMED),
     ),
     Attachment: Policy(
         park="meeting__park",
         path="meeting__host__path",
         secretary_writes=True,
         subtree_reads=lambda paths: Q(meeting__in=_meetings_read(paths)),
+        locked=Q(meeting__status=Meeting.Status.CONFIRMED),
     ),
     Matter: Policy(
         park="park", path="organization__path", enterprise="enterprise", secretary_writes=True, instructor_writes=True

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -154,7 +154,7 @@ def meeting_save(
     a `reason`, which the history keeps next to the before and after.
     """
     if meeting.pk:
-        _check_unlocked(meeting, reason)
+        _check_unlocked(meeting, reason, actor)
     elif meeting.status == Meeting.Status.CONFIRMED:
         raise ValidationError({"status": _("Minutes are confirmed by a park admin, and stay confirmed.")})
     meeting.park_id = meeting.host.park_id if meeting.host_id else meeting.joint_body.park_id
@@ -182,15 +182,24 @@ def meeting_save(
     return meeting
 
 
-def _check_unlocked(meeting: Meeting, reason: str) -> None:
+def _check_unlocked(meeting: Meeting, reason: str, actor) -> None:
     stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
     confirmed = Meeting.Status.CONFIRMED
+    if stored.status == confirmed:
+        _require_admin_for_confirmed(actor, stored)
     if (stored.status == confirmed) != (meeting.status == confirmed):
         raise ValidationError({"status": _("Minutes are confirmed by a park admin, and stay confirmed.")})
     if stored.status == confirmed:
         errors = change_reason_errors(reason, missing=_("The minutes are confirmed: say why they change."))
         if errors:
             raise ValidationError(errors)
+
+
+def _require_admin_for_confirmed(actor, meeting: Meeting) -> None:
+    """Confirmed minutes, their attendance and files are locked (meetings.policies): the branch that
+    wrote them reads them, and only a park admin corrects them."""
+    if actor is not None and not access.can_write(actor, meeting):
+        raise PermissionDenied(_("These minutes are confirmed and locked: ask a park admin to correct them."))
 
 
 def _current_attendance(meeting: Meeting) -> list[AttendanceLine]:
@@ -240,6 +249,8 @@ def meeting_confirm(*, meeting: Meeting, actor) -> Meeting:
 def attachment_add(*, meeting: Meeting, upload: UploadedFile, actor=None, reason: str = "") -> Attachment:
     """Attach a photo or PDF. Confirmed minutes are locked: a file added to them needs a reason too,
     which the meeting's history keeps."""
+    if meeting.status == Meeting.Status.CONFIRMED:
+        _require_admin_for_confirmed(actor, meeting)
     access.require_writable(actor, meeting)
     if meeting.status == Meeting.Status.CONFIRMED:
         errors = change_reason_errors(reason, missing=_("The minutes are confirmed: say why they change."))

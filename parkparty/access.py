@@ -130,6 +130,9 @@ class Policy:
     # Read by the park's admins only, not its viewers: logins and their roles (accounts) are the
     # park's own business, not the county's.
     admin_reads_only: bool = False
+    # Rows a park admin has closed (confirmed minutes and their files): from then on only the park's
+    # admins change them. A secretary or instructor who wrote them still reads them.
+    locked: Q | None = None
 
 
 @dataclass(frozen=True)
@@ -236,12 +239,14 @@ def writable(user, model_or_queryset) -> QuerySet:
         return queryset
     policy = policy_for(queryset.model)
     clauses = []
-    if scope.admin_parks:
-        clauses.append(Q(**{f"{policy.park}__in": scope.admin_parks}))
     if policy.secretary_writes:
         clauses.append(_subtree_q(policy, scope, for_write=True))
     if policy.instructor_writes:
         clauses.append(_instructed_q(policy, scope))
+    if policy.locked is not None:
+        clauses = [clause & ~policy.locked for clause in clauses if clause is not None]
+    if scope.admin_parks:
+        clauses.append(Q(**{f"{policy.park}__in": scope.admin_parks}))
     return _filter(queryset, clauses)
 
 

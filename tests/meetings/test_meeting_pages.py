@@ -428,10 +428,22 @@ def test_editing_a_meeting_replaces_its_minutes_and_attendance(world, login):
     assert meeting.attendance.get().status == "leave"
 
 
+def test_a_confirmed_meeting_is_locked_for_its_branch(world, login):
+    meeting = meeting_confirm(meeting=held(world), actor=None)
+    client = login("secretary_a")
+    assert client.get(reverse("meeting-edit", args=[meeting.pk])).status_code == 403
+    edit = edit_form(world, meeting, minutes="改动", reason="补充遗漏的讨论内容")
+    assert client.post(reverse("meeting-edit", args=[meeting.pk]), edit).status_code == 403
+    page = client.get(reverse("meeting-detail", args=[meeting.pk]))
+    assert page.status_code == 200 and reverse("meeting-edit", args=[meeting.pk]) not in page.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes == ""
+
+
 def test_a_confirmed_meeting_changes_only_with_a_reason_which_the_history_shows(world, login):
     meeting = meeting_confirm(meeting=held(world), actor=None)
     url = reverse("meeting-edit", args=[meeting.pk])
-    client = login("secretary_a")
+    client = login("admin")
     assert 'name="reason"' in client.get(url).content.decode()
     refused = client.post(url, edit_form(world, meeting, minutes="改动"))
     assert refused.status_code == 200

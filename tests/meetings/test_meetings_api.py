@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -104,17 +104,44 @@ def test_confirmed_minutes_change_only_with_a_reason_which_the_history_keeps(wor
     assert as_role("admin").post(f"{API}/meetings/{meeting.pk}/confirm/").json()["status"] == "confirmed"
 
     url = f"{API}/meetings/{meeting.pk}/"
-    refused = as_role("secretary_a").patch(url, {"minutes": "改过的记录"})
+    refused = as_role("admin").patch(url, {"minutes": "改过的记录"})
     assert refused.status_code == 400
     assert "reason" in refused.json()
     meeting.refresh_from_db()
     assert meeting.minutes == ""
 
-    accepted = as_role("secretary_a").patch(url, {"minutes": "改过的记录", "reason": "补记讨论内容"})
+    accepted = as_role("admin").patch(url, {"minutes": "改过的记录", "reason": "补记讨论内容"})
     assert accepted.status_code == 200
     latest = meeting.history.latest()
     assert (latest.minutes, latest.history_change_reason) == ("改过的记录", "补记讨论内容")
     assert accepted.json()["status"] == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"attendance": []}, {"minutes": "改过的记录"}, {"topic": "另一个主题"}],
+    ids=["cleared attendance", "minutes", "topic"],
+)
+def test_confirmed_minutes_and_their_attendance_are_locked_for_the_branch(world, as_role, change):
+    meeting = held_meeting(world)
+    services.meeting_confirm(meeting=meeting, actor=None)
+    before = (meeting.minutes, meeting.topic, list(meeting.attendance.values_list("member", "status")))
+    url = f"{API}/meetings/{meeting.pk}/"
+    response = as_role("secretary_a").patch(url, {**change, "reason": "想改一下"})
+    assert response.status_code == 403
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.topic, list(meeting.attendance.values_list("member", "status"))) == before
+    assert before[2], "the meeting under test has attendance to lose"
+    assert as_role("secretary_a").get(url).status_code == 200
+
+
+def test_a_secretary_cannot_add_a_file_to_confirmed_minutes(world, as_role):
+    meeting = held_meeting(world)
+    services.meeting_confirm(meeting=meeting, actor=None)
+    upload = SimpleUploadedFile("补充.pdf", b"%PDF-1.4 minimal", content_type="application/pdf")
+    with pytest.raises(PermissionDenied):
+        services.attachment_add(meeting=meeting, upload=upload, actor=world.users["secretary_a"], reason="补充")
+    assert meeting.attachments.count() == 0
 
 
 def test_minutes_are_confirmed_only_by_the_confirm_action_and_stay_confirmed(world, as_role):

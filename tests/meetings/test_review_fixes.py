@@ -106,11 +106,13 @@ def test_a_file_added_to_confirmed_minutes_needs_a_reason_kept_in_the_history(wo
     def photo():
         return SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png")
 
-    refused = as_role("secretary_a").post(url, {"file": photo()}, format="multipart")
+    locked = as_role("secretary_a").post(url, {"file": photo(), "reason": "补传照片"}, format="multipart")
+    assert locked.status_code == 403  # confirmed minutes are the park admin's to correct
+    refused = as_role("admin").post(url, {"file": photo()}, format="multipart")
     assert refused.status_code == 400
     assert "reason" in refused.json()
     assert not world.meeting_a.attachments.exists()
-    accepted = as_role("secretary_a").post(url, {"file": photo(), "reason": "补传照片"}, format="multipart")
+    accepted = as_role("admin").post(url, {"file": photo(), "reason": "补传照片"}, format="multipart")
     assert accepted.status_code == 201
     assert world.meeting_a.history.latest().history_change_reason == "补传照片"
 
