@@ -10,13 +10,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from meetings.models import (
@@ -138,6 +139,10 @@ HOSTING_KINDS = (
     Organization.Kind.ALLIANCE,
 )
 
+# Confirmed minutes, their attendance and files are locked (meetings.policies): the branch that wrote
+# them reads them, and only a park admin corrects them.
+LOCKED = gettext_lazy("These minutes are confirmed and locked: ask a park admin to correct them.")
+
 
 @transaction.atomic
 def meeting_save(
@@ -186,20 +191,13 @@ def _check_unlocked(meeting: Meeting, reason: str, actor) -> None:
     stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
     confirmed = Meeting.Status.CONFIRMED
     if stored.status == confirmed:
-        _require_admin_for_confirmed(actor, stored)
+        access.require_writable(actor, stored, LOCKED)
     if (stored.status == confirmed) != (meeting.status == confirmed):
         raise ValidationError({"status": _("Minutes are confirmed by a park admin, and stay confirmed.")})
     if stored.status == confirmed:
         errors = change_reason_errors(reason, missing=_("The minutes are confirmed: say why they change."))
         if errors:
             raise ValidationError(errors)
-
-
-def _require_admin_for_confirmed(actor, meeting: Meeting) -> None:
-    """Confirmed minutes, their attendance and files are locked (meetings.policies): the branch that
-    wrote them reads them, and only a park admin corrects them."""
-    if actor is not None and not access.can_write(actor, meeting):
-        raise PermissionDenied(_("These minutes are confirmed and locked: ask a park admin to correct them."))
 
 
 def _current_attendance(meeting: Meeting) -> list[AttendanceLine]:
@@ -248,11 +246,12 @@ def meeting_confirm(*, meeting: Meeting, actor) -> Meeting:
 @transaction.atomic
 def attachment_add(*, meeting: Meeting, upload: UploadedFile, actor=None, reason: str = "") -> Attachment:
     """Attach a photo or PDF. Confirmed minutes are locked: a file added to them needs a reason too,
-    which the meeting's history keeps."""
-    if meeting.status == Meeting.Status.CONFIRMED:
-        _require_admin_for_confirmed(actor, meeting)
-    access.require_writable(actor, meeting)
-    if meeting.status == Meeting.Status.CONFIRMED:
+    which the meeting's history keeps. The stored row decides: a caller's copy may predate the
+    confirmation."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    confirmed = meeting.status == Meeting.Status.CONFIRMED
+    access.require_writable(actor, meeting, LOCKED if confirmed else "")
+    if confirmed:
         errors = change_reason_errors(reason, missing=_("The minutes are confirmed: say why they change."))
         if errors:
             raise ValidationError(errors)

@@ -323,12 +323,13 @@ def require_admin(actor, park_id: int, message: str = "") -> None:
         raise PermissionDenied(message or _("Only a park admin of this park may do this."))
 
 
-def require_writable(actor, obj: Model) -> None:
+def require_writable(actor, obj: Model, message: str = "") -> None:
     """Refuse (403) a write that leaves `obj` outside the actor's write scope. Services call it once the
     row is saved, inside their transaction, so a refused write leaves nothing behind (as
-    `ScopedViewSet` does for the API); `actor=None` is the portal itself."""
+    `ScopedViewSet` does for the API); `actor=None` is the portal itself. `message` says why where the
+    service knows better than "you may not" (a locked row)."""
     if actor is not None and not (_administers_own_park(actor, obj) or can_write(actor, obj)):
-        raise PermissionDenied(_("You may not change this record."))
+        raise PermissionDenied(message or _("You may not change this record."))
 
 
 def _administers_own_park(actor, obj: Model) -> bool:

@@ -139,7 +139,7 @@ def test_a_secretary_cannot_add_a_file_to_confirmed_minutes(world, as_role):
     meeting = held_meeting(world)
     services.meeting_confirm(meeting=meeting, actor=None)
     upload = SimpleUploadedFile("补充.pdf", b"%PDF-1.4 minimal", content_type="application/pdf")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="已确认并锁定"):
         services.attachment_add(meeting=meeting, upload=upload, actor=world.users["secretary_a"], reason="补充")
     assert meeting.attachments.count() == 0
 

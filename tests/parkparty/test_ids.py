@@ -7,7 +7,7 @@ from django import forms
 from django.urls import get_resolver, reverse
 
 from meetings.models import Meeting
-from parkparty import forms as parkparty_forms
+from parkparty.forms import ModelIds
 from parkparty.ids import MAX_ID, parse_id, parse_ids
 from tests.activities.test_setup_pages import designation_data
 from tests.meetings.test_meeting_pages import log_form
@@ -39,13 +39,12 @@ def _subclasses(cls):
 
 def test_every_multiple_choice_of_rows_on_a_page_reads_its_ids_by_the_rule():
     assert get_resolver().url_patterns  # imports every view, and so every form
-    safe = getattr(parkparty_forms, "ModelIds", ())  # the old code had no such field: every one is plain
     plain = [
         f"{form.__module__}.{form.__qualname__}.{name}"
         for form in _subclasses(forms.BaseForm)
         if form.__module__.split(".")[0] in PROJECT_APPS
         for name, field in form.base_fields.items()
-        if isinstance(field, forms.ModelMultipleChoiceField) and not (safe and isinstance(field, safe))
+        if isinstance(field, forms.ModelMultipleChoiceField) and not isinstance(field, ModelIds)
     ]
     assert plain == []
 
