@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Account
 from enterprises.models import Instructor
 from organizations.models import Organization, Park
-from parkparty import access
+from parkparty import access, security
 from parkparty.history import CHANGE_REASON_LENGTH, user_or_none
-from parkparty.models import Grant, Role
+from parkparty.models import Grant, Role, SecurityEvent
 
 User = get_user_model()
 
@@ -54,6 +54,13 @@ def _reason(text: str, actor) -> str:
 
 def _not_own_park_message() -> str:
     return _("You may only give roles in the parks you administer.")
+
+
+def _log(kind: str, *, user, actor, park_id: int | None = None, **detail) -> None:
+    """The change in the security log, under the login's parks and the park it was made in (a role
+    taken back still shows in the park it was taken from)."""
+    parks = security.parks_of(user) | ({park_id} if park_id else set())
+    security.record(kind, user=user, actor=actor, parks=parks, detail=detail)
 
 
 # --- one login ----------------------------------------------------------------------------------------
@@ -146,6 +153,7 @@ def account_create(
     account = Account(user=user, park=park, must_change_password=True, created_by=user_or_none(actor))
     account._change_reason = user._change_reason
     account.save()
+    _log(SecurityEvent.Kind.ACCOUNT_CREATED, user=user, actor=actor, park_id=park.pk)
     if role == AccountRole.INSTRUCTOR:
         _link_instructor(user=user, park=park, instructor=instructor, actor=actor)
     else:
@@ -238,7 +246,14 @@ def _grant_save(*, user, role: str, park, organization, actor) -> Grant:
     grant._change_reason = _reason(_("Given by %(actor)s"), actor)
     grant.save()
     _forget_scope(user)
+    _log_grant(SecurityEvent.Kind.GRANT_GIVEN, grant, actor)
     return grant
+
+
+def _log_grant(kind: str, grant: Grant, actor) -> None:
+    place = grant.organization if grant.role == Role.SECRETARY else grant.park
+    park_id = place.park_id if grant.role == Role.SECRETARY else place.pk
+    _log(kind, user=grant.user, actor=actor, park_id=park_id, role=grant.role, place=place.name)
 
 
 @transaction.atomic
@@ -254,6 +269,7 @@ def grant_take(*, grant: Grant, actor) -> None:
     ):
         raise ValidationError({"grant": _("You cannot take your own last park admin role: ask another admin.")})
     grant._change_reason = _reason(_("Taken by %(actor)s"), actor)
+    _log_grant(SecurityEvent.Kind.GRANT_TAKEN, grant, actor)
     grant.delete()
     _forget_scope(user)
 
@@ -272,20 +288,22 @@ def account_deactivate(*, user, actor) -> User:
     require_manager(actor, user)
     if actor is not None and user.pk == actor.pk:
         raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
-    return _set_active(user, False, _reason(_("Deactivated by %(actor)s"), actor))
+    return _set_active(user, False, _reason(_("Deactivated by %(actor)s"), actor), actor)
 
 
 @transaction.atomic
 def account_reactivate(*, user, actor) -> User:
     require_manager(actor, user)
-    return _set_active(user, True, _reason(_("Reactivated by %(actor)s"), actor))
+    return _set_active(user, True, _reason(_("Reactivated by %(actor)s"), actor), actor)
 
 
-def _set_active(user, active: bool, reason: str) -> User:
+def _set_active(user, active: bool, reason: str, actor) -> User:
     if user.is_active != active:
         user.is_active = active
         user._change_reason = reason
         user.save(update_fields=["is_active"])
+        kind = SecurityEvent.Kind.REACTIVATED if active else SecurityEvent.Kind.DEACTIVATED
+        _log(kind, user=user, actor=actor)
     return user
 
 
@@ -302,6 +320,7 @@ def password_reset(*, user, actor) -> str:
     account.must_change_password = True
     account._change_reason = user._change_reason
     account.save()
+    _log(SecurityEvent.Kind.PASSWORD_RESET, user=user, actor=actor)
     transaction.on_commit(lambda: _unlock(user.get_username()))
     return password
 

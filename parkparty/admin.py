@@ -15,7 +15,7 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from parkparty import access
-from parkparty.models import Grant
+from parkparty.models import Grant, SecurityEvent
 
 # Personal data (parkparty.validators masks them): never a filter or a search, shown only unmasked.
 PERSONAL_FIELDS = frozenset({"id_number", "phone"})
@@ -139,6 +139,35 @@ admin.site.unregister(get_user_model())
 class OperatorUserAdmin(UserAdmin):
     """Users are deactivated, never deleted: minutes, ratings and paid subsidies name who recorded,
     confirmed or approved them, and their history names who changed them."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The whole security log, every park's and the events of no park (failed logins under names that
+    match no login), for superusers; read only: only the portal writes it, and only the prune deletes."""
+
+    list_display = ["at", "kind", "user", "actor", "address"]
+    list_filter = ["kind", "parks"]
+    search_fields = ["user__username", "actor__username"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "actor"]
+    fields = ["at", "kind", "user", "actor", "parks", "address", "detail"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
