@@ -56,11 +56,9 @@ def _not_own_park_message() -> str:
     return _("You may only give roles in the parks you administer.")
 
 
-def _log(kind: str, *, user, actor, park_id: int | None = None, **detail) -> None:
-    """The change in the security log, under the login's parks and the park it was made in (a role
-    taken back still shows in the park it was taken from)."""
-    parks = security.parks_of(user) | ({park_id} if park_id else set())
-    security.record(kind, user=user, actor=actor, parks=parks, detail=detail)
+def _log(kind: str, *, user, actor, park_id: int | None = None) -> None:
+    """The change in the security log, under the login's parks (and the park it was made in)."""
+    security.record(kind, user=user, actor=actor, parks=security.parks_of(user) | ({park_id} if park_id else set()))
 
 
 # --- one login ----------------------------------------------------------------------------------------
@@ -246,14 +244,8 @@ def _grant_save(*, user, role: str, park, organization, actor) -> Grant:
     grant._change_reason = _reason(_("Given by %(actor)s"), actor)
     grant.save()
     _forget_scope(user)
-    _log_grant(SecurityEvent.Kind.GRANT_GIVEN, grant, actor)
+    security.record_grant(SecurityEvent.Kind.GRANT_GIVEN, grant, actor=actor)
     return grant
-
-
-def _log_grant(kind: str, grant: Grant, actor) -> None:
-    place = grant.organization if grant.role == Role.SECRETARY else grant.park
-    park_id = place.park_id if grant.role == Role.SECRETARY else place.pk
-    _log(kind, user=grant.user, actor=actor, park_id=park_id, role=grant.role, place=place.name)
 
 
 @transaction.atomic
@@ -269,7 +261,7 @@ def grant_take(*, grant: Grant, actor) -> None:
     ):
         raise ValidationError({"grant": _("You cannot take your own last park admin role: ask another admin.")})
     grant._change_reason = _reason(_("Taken by %(actor)s"), actor)
-    _log_grant(SecurityEvent.Kind.GRANT_TAKEN, grant, actor)
+    security.record_grant(SecurityEvent.Kind.GRANT_TAKEN, grant, actor=actor)
     grant.delete()
     _forget_scope(user)
 

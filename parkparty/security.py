@@ -100,6 +100,21 @@ def record(
     return event
 
 
+def record_grant(kind: str, grant: Grant, *, actor, request=None) -> SecurityEvent:
+    """A role given or taken back: filed under the login's parks and the park of the role (a role taken
+    back still shows in the park it was taken from), with the role and where it was held."""
+    place = grant.organization if grant.role == Role.SECRETARY else grant.park
+    park_id = place.park_id if grant.role == Role.SECRETARY else place.pk
+    return record(
+        kind,
+        user=grant.user,
+        actor=actor,
+        parks=parks_of(grant.user) | {park_id},
+        detail={"role": grant.role, "place": place.name},
+        request=request,
+    )
+
+
 # --- reading -------------------------------------------------------------------------------------------
 
 

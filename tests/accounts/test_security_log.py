@@ -342,3 +342,41 @@ def test_the_detail_keeps_codes_and_counts_only(world):
         security.record(Kind.LOGIN, detail={"member": world.member_a})
     event = security.record(Kind.GRANT_GIVEN, detail={"place": "支" * 300})
     assert len(event.detail["place"]) == security.DETAIL_LENGTH
+
+
+def test_a_superusers_role_changes_and_deactivation_in_the_admin_are_recorded(world, users):
+    root = f.UserFactory(username="root", is_superuser=True, is_staff=True)
+    client = client_for(world, "anonymous")
+    client.force_login(root)
+    clear()
+    viewer = users["viewer"]
+    response = client.post(
+        reverse("admin:parkparty_grant_add"),
+        {"user": viewer.pk, "role": Role.PARK_ADMIN, "park": world.park.pk},
+        format="multipart",
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    grant = viewer.grants.get(role=Role.PARK_ADMIN)
+    response = client.post(
+        reverse("admin:parkparty_grant_delete", args=[grant.pk]), {"post": "yes"}, format="multipart"
+    )
+    assert response.status_code == 302
+    assert [(e.kind, e.user, e.actor, e.detail.get("role")) for e in events()] == [
+        (Kind.GRANT_GIVEN, viewer, root, Role.PARK_ADMIN),
+        (Kind.GRANT_TAKEN, viewer, root, Role.PARK_ADMIN),
+    ]
+    assert all(parks(e) == {world.park.pk} for e in events())
+
+
+def test_a_login_deactivated_by_a_superuser_in_the_admin_is_recorded(world, users):
+    root = f.UserFactory(username="root", is_superuser=True, is_staff=True)
+    client = client_for(world, "anonymous")
+    client.force_login(root)
+    clear()
+    viewer = users["viewer"]
+    joined = timezone.localtime(viewer.date_joined)
+    form = {"username": viewer.username, "first_name": "", "last_name": "", "email": "",
+            "date_joined_0": f"{joined:%Y-%m-%d}", "date_joined_1": f"{joined:%H:%M:%S}"}  # fmt: skip
+    response = client.post(reverse("admin:auth_user_change", args=[viewer.pk]), form, format="multipart")
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert [(e.kind, e.user, e.actor) for e in events()] == [(Kind.DEACTIVATED, viewer, root)]
