@@ -1,5 +1,5 @@
 """Who may do what where: one row per role a user holds in a park or an organization; uploads kept
-between an import's preview and its confirmation."""
+between an import's preview and its confirmation; the security log."""
 
 from __future__ import annotations
 
@@ -150,3 +150,55 @@ class ImportBatch(models.Model):
     @property
     def has_errors(self) -> bool:
         return bool(self.report.get("errors") or self.report.get("error_rows"))
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security log (parkparty.security): a login, a failed login, a lockout, a change
+    of a login's roles, an API token made or revoked, an export that carried unmasked personal data.
+
+    It holds no personal data of its own: the account is a reference, an address only a keyed hash,
+    a failed login under an unknown name keeps no name at all (it may be a password typed in the wrong
+    box), and `detail` holds codes and counts. It belongs to the parks of its account at the time
+    (`parks`); an event of no park is read by superusers only.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("logged in")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOCKED_OUT = "locked_out", _("locked out")
+        ACCOUNT_CREATED = "account_created", _("login created")
+        GRANT_GIVEN = "grant_given", _("role given")
+        GRANT_TAKEN = "grant_taken", _("role taken back")
+        DEACTIVATED = "deactivated", _("login deactivated")
+        REACTIVATED = "reactivated", _("login reactivated")
+        PASSWORD_RESET = "password_reset", _("password reset by an admin")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        EXPORT_UNMASKED = "export_unmasked", _("export with personal data")
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
+    # PROTECT: logins are deactivated, never deleted, and the log must keep whose event it was.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("login")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("done by")
+    )
+    parks = models.ManyToManyField("organizations.Park", blank=True, related_name="+", verbose_name=_("parks"))
+    # A keyed hash of the client's address (parkparty.security.address_hash), never the address.
+    address = models.CharField(_("address (keyed hash)"), max_length=16, blank=True)
+    # Codes and counts only (a role, an organization's id, an export's model and rows).
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security log")
+        indexes = [
+            # The log page (newest first) and the prune (older than the retention period).
+            models.Index(fields=["at"], name="security_event_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
