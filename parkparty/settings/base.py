@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A page form's POST sent twice does its work once (after CSRF, authentication and messages).
+    "parkparty.once.SubmissionTokenMiddleware",
     # Last, as django-axes asks: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -200,6 +202,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 # The whole schedule, in the portal's time zone (CELERY_TIMEZONE): snapshots just after midnight on the
 # 1st, then each park's report of the period that closed. `celery -A parkparty beat` runs it.
 CELERY_BEAT_SCHEDULE = {
+    # 03:00 on the 1st: the page forms' one-time tokens and the API's idempotency keys past their day.
+    # Each write prunes its own user's anyway; this catches those of users who stopped writing.
+    "prune-write-records": {
+        "task": "parkparty.tasks.prune_write_records",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    },
     "coverage-snapshots": {
         "task": "reports.tasks.take_coverage_snapshots",
         "schedule": crontab(minute=10, hour=0, day_of_month=1),
