@@ -202,3 +202,61 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+class SubmissionToken(models.Model):
+    """A page form's one-time token, claimed by the POST that did its work (parkparty.once).
+
+    A second POST of the same form (a double tap, a resubmission after a slow network) finds the row
+    and is sent to `result_url`, the first POST's answer, instead of doing the work again. The row is
+    written in the same transaction as the work, so it exists only if the work was kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user"))
+    token = models.CharField(_("token"), max_length=64)
+    # A digest of the form's fields: the same token sent with other values is another submission.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    result_url = models.CharField(_("result"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            # The claim itself: of two simultaneous submissions, the second insert fails (or waits for
+            # the first to commit, then fails) and that request answers with the first one's result.
+            models.UniqueConstraint(fields=["user", "token", "fingerprint"], name="submission_token_once"),
+        ]
+        # The pruning of expired rows (parkparty.once.prune and the daily task).
+        indexes = [models.Index(fields=["created_at"], name="submission_token_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.token}"
+
+
+class IdempotencyKey(models.Model):
+    """The answer to an API write sent with an `Idempotency-Key` header (parkparty.idempotency), kept a
+    day so that a client's retry gets the same answer instead of a second record.
+
+    `status` is null while the first request is still running: a duplicate then answers 409."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user"))
+    key = models.CharField(_("key"), max_length=255)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    # A digest of the request's query and body: the same key with another request is refused (422).
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    headers = models.JSONField(_("headers"), default=dict)
+    body = models.BinaryField(_("body"), default=b"")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key", "method", "path"], name="idempotency_key_once"),
+        ]
+        # The pruning of expired rows (parkparty.idempotency.prune and the daily task).
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.method} {self.path} · {self.key}"

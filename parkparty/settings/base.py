@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A page form's POST sent twice does its work once (after CSRF, authentication and messages).
+    "parkparty.once.SubmissionTokenMiddleware",
     # Last, as django-axes asks: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -207,6 +209,12 @@ CELERY_BEAT_SCHEDULE = {
     # Security events older than SECURITY_LOG_RETENTION_DAYS go at 03:00 on the 1st.
     "security-log-prune": {
         "task": "parkparty.tasks.prune_security_log",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    },
+    # 03:00 on the 1st: the page forms' one-time tokens and the API's idempotency keys past their day.
+    # Each write prunes its own user's anyway; this catches those of users who stopped writing.
+    "prune-write-records": {
+        "task": "parkparty.tasks.prune_write_records",
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
     },
     "coverage-snapshots": {
