@@ -9,6 +9,7 @@ class AccountsConfig(apps.FeatureConfig):
     manage_pages = (
         ("user-list", _("Accounts and roles")),
         ("user-import", _("Import logins from a sheet")),
+        ("security-log", _("Security log")),
     )
 
     def ready(self) -> None:
@@ -16,5 +17,8 @@ class AccountsConfig(apps.FeatureConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from accounts.middleware import remember_password_change_at_login
+        from accounts.selectors import parks_of_login
+        from parkparty import security
 
         user_logged_in.connect(remember_password_change_at_login, dispatch_uid="accounts-must-change-password")
+        security.register_user_parks(parks_of_login)

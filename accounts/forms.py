@@ -9,8 +9,8 @@ from django.utils.translation import pgettext_lazy
 from accounts.services import AccountRole
 from enterprises.models import Instructor
 from organizations.models import Organization, Park
-from parkparty.forms import ServiceErrorsMixin
-from parkparty.models import Role
+from parkparty.forms import DateInput, ServiceErrorsMixin
+from parkparty.models import Role, SecurityEvent
 from parkparty.widgets import SearchSelect
 
 
@@ -107,3 +107,22 @@ class ImportConfirmForm(forms.Form):
     def __init__(self, *args, parks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = parks
+
+
+class SecurityLogFilterForm(forms.Form):
+    """The security log's filters: one kind of event, and the days from and to (both included)."""
+
+    kind = forms.ChoiceField(
+        label=_("Event"), required=False, choices=[("", _("any event")), *SecurityEvent.Kind.choices]
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", _("The last day comes on or after the first."))
+        return data
+
+    def value(self, name: str):
+        return (getattr(self, "cleaned_data", None) or {}).get(name) or None

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from accounts.models import Account
 from accounts.services import AccountRole
+from enterprises.models import Instructor
 from parkparty.models import Grant
 
 User = get_user_model()
@@ -32,3 +34,11 @@ def roles_of(user) -> list[str]:
     if getattr(user, "instructor", None) is not None:
         roles.append(AccountRole.INSTRUCTOR.value)
     return roles
+
+
+def parks_of_login(user) -> set[int]:
+    """The login's home park and its instructor's park (one query): the security log files the login's
+    events under them besides its grants' parks (parkparty.security.parks_of)."""
+    homes = Account.objects.filter(user=user, park__isnull=False).order_by().values_list("park_id", flat=True)
+    instructed = Instructor.objects.filter(user=user).order_by().values_list("park_id", flat=True)
+    return set(homes.union(instructed))

@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Account
 from enterprises.models import Instructor
 from organizations.models import Organization, Park
-from parkparty import access
+from parkparty import access, security
 from parkparty.history import CHANGE_REASON_LENGTH, user_or_none
-from parkparty.models import Grant, Role
+from parkparty.models import Grant, Role, SecurityEvent
 
 User = get_user_model()
 
@@ -54,6 +54,11 @@ def _reason(text: str, actor) -> str:
 
 def _not_own_park_message() -> str:
     return _("You may only give roles in the parks you administer.")
+
+
+def _log(kind: str, *, user, actor, park_id: int | None = None) -> None:
+    """The change in the security log, under the login's parks (and the park it was made in)."""
+    security.record(kind, user=user, actor=actor, parks=security.parks_of(user) | ({park_id} if park_id else set()))
 
 
 # --- one login ----------------------------------------------------------------------------------------
@@ -146,6 +151,7 @@ def account_create(
     account = Account(user=user, park=park, must_change_password=True, created_by=user_or_none(actor))
     account._change_reason = user._change_reason
     account.save()
+    _log(SecurityEvent.Kind.ACCOUNT_CREATED, user=user, actor=actor, park_id=park.pk)
     if role == AccountRole.INSTRUCTOR:
         _link_instructor(user=user, park=park, instructor=instructor, actor=actor)
     else:
@@ -238,6 +244,7 @@ def _grant_save(*, user, role: str, park, organization, actor) -> Grant:
     grant._change_reason = _reason(_("Given by %(actor)s"), actor)
     grant.save()
     _forget_scope(user)
+    security.record_grant(SecurityEvent.Kind.GRANT_GIVEN, grant, actor=actor)
     return grant
 
 
@@ -254,6 +261,7 @@ def grant_take(*, grant: Grant, actor) -> None:
     ):
         raise ValidationError({"grant": _("You cannot take your own last park admin role: ask another admin.")})
     grant._change_reason = _reason(_("Taken by %(actor)s"), actor)
+    security.record_grant(SecurityEvent.Kind.GRANT_TAKEN, grant, actor=actor)
     grant.delete()
     _forget_scope(user)
 
@@ -272,20 +280,22 @@ def account_deactivate(*, user, actor) -> User:
     require_manager(actor, user)
     if actor is not None and user.pk == actor.pk:
         raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
-    return _set_active(user, False, _reason(_("Deactivated by %(actor)s"), actor))
+    return _set_active(user, False, _reason(_("Deactivated by %(actor)s"), actor), actor)
 
 
 @transaction.atomic
 def account_reactivate(*, user, actor) -> User:
     require_manager(actor, user)
-    return _set_active(user, True, _reason(_("Reactivated by %(actor)s"), actor))
+    return _set_active(user, True, _reason(_("Reactivated by %(actor)s"), actor), actor)
 
 
-def _set_active(user, active: bool, reason: str) -> User:
+def _set_active(user, active: bool, reason: str, actor) -> User:
     if user.is_active != active:
         user.is_active = active
         user._change_reason = reason
         user.save(update_fields=["is_active"])
+        kind = SecurityEvent.Kind.REACTIVATED if active else SecurityEvent.Kind.DEACTIVATED
+        _log(kind, user=user, actor=actor)
     return user
 
 
@@ -302,6 +312,7 @@ def password_reset(*, user, actor) -> str:
     account.must_change_password = True
     account._change_reason = user._change_reason
     account.save()
+    _log(SecurityEvent.Kind.PASSWORD_RESET, user=user, actor=actor)
     transaction.on_commit(lambda: _unlock(user.get_username()))
     return password
 

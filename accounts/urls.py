@@ -1,11 +1,12 @@
 from django.urls import path
 
-from accounts import views
+from accounts import security_views, views
 
 urlpatterns = [
     path("", views.user_list, name="user-list"),
     path("new/", views.user_new, name="user-new"),
     path("import/", views.user_import, name="user-import"),
+    path("security-log/", security_views.security_log, name="security-log"),
     path("grants/<int:pk>/take/", views.grant_take, name="grant-take"),
     path("<int:pk>/", views.user_detail, name="user-detail"),
     path("<int:pk>/edit/", views.user_edit, name="user-edit"),

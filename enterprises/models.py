@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from parkparty.dates import fact_date
 from parkparty.validators import mask_phone, validate_credit_code
 
 
@@ -39,8 +40,8 @@ class Enterprise(models.Model):
         _("annual output value (10,000 yuan)"), max_digits=14, decimal_places=2, default=0
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPERATING)
-    entered_on = models.DateField(_("entered the park on"))
-    left_on = models.DateField(_("moved out or closed on"), null=True, blank=True)
+    entered_on = models.DateField(_("entered the park on"), validators=[fact_date])
+    left_on = models.DateField(_("moved out or closed on"), null=True, blank=True, validators=[fact_date])
     charter_includes_party_building = models.BooleanField(_("party building in charter"), default=False)
     district = models.ForeignKey(
         "organizations.District",

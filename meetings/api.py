@@ -28,6 +28,7 @@ from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, as
 from parkparty.exports import Sheet
 from parkparty.figures import rate
 from parkparty.filters import ChoiceInFilter, MonthField
+from parkparty.idempotency import IdempotentWrites
 from parkparty.relations import related_rows
 
 # --- meetings --------------------------------------------------------------------------------------
@@ -315,7 +316,7 @@ class YearSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
 
 
-class JointBodyViewSet(viewsets.ReadOnlyModelViewSet):
+class JointBodyViewSet(IdempotentWrites, viewsets.ReadOnlyModelViewSet):
     """Joint bodies with their rotation list and rotating chairs; park admins generate a year's schedule."""
 
     serializer_class = JointBodySerializer

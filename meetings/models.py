@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from parkparty.dates import fact_date, planned_date
 from parkparty.models import UploadedDocument
 from parkparty.uploads import SUFFIXES
 
@@ -342,12 +343,12 @@ class Matter(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     title = models.CharField(pgettext_lazy("matter", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    raised_on = models.DateField(_("raised on"))
+    raised_on = models.DateField(_("raised on"), validators=[fact_date])
     assignee = models.CharField(_("assigned to"), max_length=100, blank=True)
-    due_on = models.DateField(_("due on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True, validators=[planned_date])
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     resolution = models.TextField(_("resolution"), blank=True)
-    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True, validators=[fact_date])
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("raised by")
     )

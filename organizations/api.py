@@ -283,6 +283,9 @@ MEMBER_SHEET = Sheet(
         "attendance_rate": gettext_lazy("Attendance rate"),
     },
     prepare=members_for_list,
+    # A file with these unmasked is recorded in the security log (parkparty.exports).
+    personal={"id_number": "masked_id_number", "phone": "masked_phone"},
+    park="organization__park",
 )  # fmt: skip
 
 

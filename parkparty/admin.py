@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from parkparty import access
-from parkparty.models import Grant
+from parkparty import access, security
+from parkparty.models import Grant, SecurityEvent
 
 # Personal data (parkparty.validators masks them): never a filter or a search, shown only unmasked.
 PERSONAL_FIELDS = frozenset({"id_number", "phone"})
@@ -118,6 +118,22 @@ class GrantAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    # The security log keeps a superuser's role changes here as the accounts services keep a park admin's.
+    def save_model(self, request, obj, form, change):
+        if change:
+            security.record_grant(SecurityEvent.Kind.GRANT_TAKEN, Grant.objects.get(pk=obj.pk), actor=request.user)
+        super().save_model(request, obj, form, change)
+        security.record_grant(SecurityEvent.Kind.GRANT_GIVEN, obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        security.record_grant(SecurityEvent.Kind.GRANT_TAKEN, obj, actor=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for grant in queryset.select_related("user", "park", "organization"):
+            security.record_grant(SecurityEvent.Kind.GRANT_TAKEN, grant, actor=request.user)
+        super().delete_queryset(request, queryset)
+
 
 class HistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
     """A scoped screen with the row's history; its "revert" page saves only for those who may change the
@@ -139,6 +155,43 @@ admin.site.unregister(get_user_model())
 class OperatorUserAdmin(UserAdmin):
     """Users are deactivated, never deleted: minutes, ratings and paid subsidies name who recorded,
     confirmed or approved them, and their history names who changed them."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """A login deactivated or reactivated here goes to the security log, as through accounts' pages."""
+        was_active = type(obj)._default_manager.filter(pk=obj.pk).values_list("is_active", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if change and was_active is not None and was_active != obj.is_active:
+            kind = SecurityEvent.Kind.REACTIVATED if obj.is_active else SecurityEvent.Kind.DEACTIVATED
+            security.record(kind, user=obj, actor=request.user)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The whole security log, every park's and the events of no park (failed logins under names that
+    match no login), for superusers; read only: only the portal writes it, and only the prune deletes."""
+
+    list_display = ["at", "kind", "user", "actor", "address"]
+    list_filter = ["kind", "parks"]
+    search_fields = ["user__username", "actor__username"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "actor"]
+    fields = ["at", "kind", "user", "actor", "parks", "address", "detail"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

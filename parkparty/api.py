@@ -10,6 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from parkparty import access, exports
 from parkparty.drf import via_token
+from parkparty.idempotency import IdempotentWrites
 
 __all__ = [
     "DATETIME_FIELDS",
@@ -40,12 +41,12 @@ class XlsxRenderer(renderers.BaseRenderer):
         return renderers.JSONRenderer().render(data, "application/json", renderer_context)
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
+class ScopedViewSet(IdempotentWrites, viewsets.ModelViewSet):
     """A viewset whose rows are what `access.visible` lets the user see. Deletion is not offered:
     ledger records are closed with a date, never deleted (see docs/architecture.md).
 
     A viewset that sets `export_sheet` answers `?format=xlsx` on its list with every filtered row (not
-    one page) in the sheet's columns, masked as its JSON is.
+    one page) in the sheet's columns, masked as its JSON is. Its writes honour `Idempotency-Key`.
     """
 
     http_method_names = ["get", "post", "patch", "put", "head", "options"]

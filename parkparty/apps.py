@@ -11,6 +11,11 @@ class ParkpartyConfig(AppConfig):
     name = "parkparty"
     verbose_name = _("Access")
 
+    def ready(self) -> None:
+        from parkparty import security
+
+        security.connect()
+
 
 class FeatureConfig(AppConfig):
     """A feature app. On start-up it hands the base what only it knows: the access policy of each of

@@ -2,11 +2,53 @@
 
 from datetime import date, datetime, time
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 # Meetings and reports of this portal lie in this century, and at most a few years ahead.
 EARLIEST_YEAR = 2000
 YEARS_AHEAD = 5
+
+
+# Every date a person enters lies on or after this day (the party's founding year: no member joined
+# and no organization was founded before it), and a date that records a fact lies on or before today;
+# one that plans something lies at most in the YEARS_AHEAD-th calendar year ahead.
+FIRST_DAY = date(1921, 1, 1)
+
+
+def last_planned_day() -> date:
+    return date(timezone.localdate().year + YEARS_AHEAD, 12, 31)
+
+
+@deconstructible
+class DateBounds:
+    """A model field's validator: the day lies in the portal's years; a fact's day is not after today.
+    On the field, so full_clean (services, imports) and ModelSerializers (the API) all check it."""
+
+    def __init__(self, fact: bool = True):
+        self.fact = fact
+
+    def __call__(self, value) -> None:
+        day = timezone.localtime(value).date() if isinstance(value, datetime) and timezone.is_aware(value) else value
+        day = day.date() if isinstance(day, datetime) else day
+        last = timezone.localdate() if self.fact else last_planned_day()
+        if not (FIRST_DAY <= day <= last):
+            if self.fact:
+                message = _("Give a date from %(first)s to today.")
+            else:
+                message = _("Give a date from %(first)s to %(last)s.")
+            raise ValidationError(
+                message, code="date_bounds", params={"first": FIRST_DAY.isoformat(), "last": last.isoformat()}
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, DateBounds) and other.fact == self.fact
+
+
+fact_date = DateBounds(fact=True)
+planned_date = DateBounds(fact=False)
 
 
 def year_in_range(year: int) -> bool:

@@ -13,6 +13,7 @@ bounded whatever the number of rows (devtools/bench/export.py measures 100,000 e
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +28,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from rest_framework import serializers
+
+from parkparty import security
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows fetched per round trip: big enough that a chunk's prefetches are few, small enough to stay light.
@@ -60,7 +63,9 @@ class Sheet:
     `labels` name the columns whose serializer field has no label; `choices` label the values of a
     column that the serializer answers as plain text (an annotation of a choice field). `prepare` gives a queryset of the
     model what the serializer reads on each row (annotations, prefetches): the API's own queryset has
-    them already, a page's is prepared.
+    them already, a page's is prepared. `personal` names the columns of personal data, each with the
+    attribute of its masked form, and `park` the lookup of a row's park: a file in which any of them
+    left unmasked is recorded in the security log (parkparty.security), with the parks and the rows.
     """
 
     title: str  # lazy: the sheet's name and the start of the file's name
@@ -71,6 +76,8 @@ class Sheet:
     labels: Mapping[str, str] = field(default_factory=dict)
     choices: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
     prepare: Callable[[QuerySet], QuerySet] | None = None
+    personal: Mapping[str, str] = field(default_factory=dict)
+    park: str = ""
 
     def bound(self, context: dict) -> serializers.Serializer:
         """The serializer with only the exported fields (nested lists and files are left out)."""
@@ -84,14 +91,27 @@ class Sheet:
         return [str(self.labels.get(name) or serializer.fields[name].label or name) for name in self.fields]
 
     def annotated(self, queryset: QuerySet) -> QuerySet:
-        return queryset.annotate(**{_name_alias(name): F(lookup) for name, lookup in self.names.items()})
+        names = {_name_alias(name): F(lookup) for name, lookup in self.names.items()}
+        if self.personal:
+            names[PARK_ALIAS] = F(self.park)
+        return queryset.annotate(**names)
 
-    def rows(self, queryset: QuerySet, serializer: serializers.Serializer, sheet) -> Iterator[list]:
-        """The cells of each row, in the queryset's order; the queryset is read in chunks."""
+    def rows(
+        self, queryset: QuerySet, serializer: serializers.Serializer, sheet, unmasked: Counter | None = None
+    ) -> Iterator[list]:
+        """The cells of each row, in the queryset's order; the queryset is read in chunks. `unmasked`
+        counts, by park, the rows whose personal data went out unmasked."""
         writers = [self._writer(name, serializer.fields[name], sheet) for name in self.fields]
         for instance in self.annotated(queryset).iterator(chunk_size=CHUNK_SIZE):
             data = serializer.to_representation(instance)
+            if unmasked is not None and self.carries_personal_data(instance, data):
+                unmasked[getattr(instance, PARK_ALIAS)] += 1
             yield [write(instance, data) for write in writers]
+
+    def carries_personal_data(self, instance, data: dict) -> bool:
+        """Whether the row as written holds a personal field unmasked: decided on what is written (a
+        value that is not its masked form), not on who asked, so a masking that failed counts too."""
+        return any(data.get(name) and data[name] != getattr(instance, masked) for name, masked in self.personal.items())
 
     def _writer(self, name: str, spec: serializers.Field, sheet) -> Callable:
         """How the column's value is written: chosen once per column, not per cell."""
@@ -130,6 +150,9 @@ def _typed(spec: serializers.Field) -> Callable | None:
     return None
 
 
+PARK_ALIAS = "export_park_id"
+
+
 def _name_alias(name: str) -> str:
     return f"export_{name}_name"
 
@@ -157,9 +180,24 @@ def workbook_response(sheet: Sheet, queryset: QuerySet, *, context: dict) -> Str
     book = Workbook(write_only=True)
     worksheet = book.create_sheet(sheet_name(sheet.title))
     worksheet.append(sheet.headers(serializer))
-    for row in sheet.rows(queryset, serializer, worksheet):
+    unmasked = Counter()
+    for row in sheet.rows(queryset, serializer, worksheet, unmasked):
         worksheet.append(row)
+    if unmasked:
+        _record_unmasked(context["request"], queryset, unmasked)
     return xlsx_response(book, f"{sheet.title}-{timezone.localdate():%Y-%m-%d}.xlsx")
+
+
+def _record_unmasked(request, queryset: QuerySet, unmasked: Counter) -> None:
+    """Personal data left the portal in a file: the security log says who, which parks' and how many
+    rows (every export, page or API, is written here, so this is the one place that records it)."""
+    security.record(
+        security.Kind.EXPORT_UNMASKED,
+        user=request.user,
+        parks=unmasked.keys(),
+        detail={"export": queryset.model._meta.label_lower, "rows": sum(unmasked.values())},
+        request=request,
+    )
 
 
 def xlsx_response(book: Workbook, filename: str) -> StreamingHttpResponse:

@@ -8,8 +8,9 @@ that a bad filter is a 400, no credentials a 401, a token write a 403, a row out
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
+from parkparty import idempotency
 from parkparty.exports import XLSX
 
 # DRF's error bodies: {"detail": "..."} or, for validation, {"field": ["message", ...]}.
@@ -23,14 +24,38 @@ ERRORS = {
     "429": _("Too many requests; retry after the number of seconds in Retry-After."),
 }
 WRITE_ERRORS = {"415": _("Unsupported media type: send JSON, a form or multipart.")}
+IDEMPOTENCY_ERRORS = {
+    "409": _("A request with the same Idempotency-Key is still being processed; retry in a moment."),
+    "422": _("The Idempotency-Key was already used for a different request."),
+}
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_(
+        "Optional, 1 to 255 visible ASCII characters, unique per request (a UUID). Sent again with the "
+        "same request within 24 hours, the first 2xx answer is replayed (with Idempotent-Replayed: true) "
+        "instead of writing twice. Keys are per user. See docs/api.md."
+    ),
+)
 
 
 class ParkpartyAutoSchema(AutoSchema):
+    def _idempotent(self) -> bool:
+        return self.method in idempotency.WRITE_METHODS and isinstance(self.view, idempotency.IdempotentWrites)
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        return [*parameters, IDEMPOTENCY_KEY] if self._idempotent() else parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         errors = dict(ERRORS)
         if self.method in ("POST", "PUT", "PATCH"):
             errors.update(WRITE_ERRORS)
+        if self._idempotent():
+            errors.update(IDEMPOTENCY_ERRORS)
         for code, description in errors.items():
             if code not in responses:
                 error = OpenApiResponse(response=ERROR_BODY, description=description)

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from parkparty.dates import fact_date
 from parkparty.validators import mask_id_number, mask_phone, validate_id_number
 
 
@@ -114,8 +115,8 @@ class Organization(MP_Node):
     district = models.ForeignKey(
         District, models.PROTECT, null=True, blank=True, related_name="organizations", verbose_name=_("district")
     )
-    established_on = models.DateField(_("established on"))
-    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    established_on = models.DateField(_("established on"), validators=[fact_date])
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True, validators=[fact_date])
     secretary = models.ForeignKey(
         "PartyMember",
         models.SET_NULL,
@@ -197,8 +198,8 @@ class PartyMember(models.Model):
     )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROBATIONARY)
-    joined_on = models.DateField(_("joined on"))
-    full_member_on = models.DateField(_("full member on"), null=True, blank=True)
+    joined_on = models.DateField(_("joined on"), validators=[fact_date])
+    full_member_on = models.DateField(_("full member on"), null=True, blank=True, validators=[fact_date])
     post = models.CharField(_("post in the enterprise"), max_length=20, choices=Post.choices, blank=True)
     mass_post = models.CharField(
         _("post in a mass organization"), max_length=30, choices=MassPost.choices, blank=True, default=""

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from parkparty import access
 from parkparty.api import ScopedRelatedField, via_token
+from parkparty.idempotency import IdempotentWrites
 from parkparty.imports import kinds, services, template
 
 
@@ -70,7 +71,7 @@ class ParkAdmins(permissions.BasePermission):
         return True
 
 
-class ImportView(APIView):
+class ImportView(IdempotentWrites, APIView):
     permission_classes = [ParkAdmins]
     parser_classes = [MultiPartParser, FormParser]
 

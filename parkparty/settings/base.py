@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A page form's POST sent twice does its work once (after CSRF, authentication and messages).
+    "parkparty.once.SubmissionTokenMiddleware",
     # Last, as django-axes asks: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -120,6 +122,9 @@ AXES_RESET_ON_SUCCESS = True
 # Behind reverse proxies every request comes from the proxy: count the proxies we run (see client_ip).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 AXES_CLIENT_IP_CALLABLE = "parkparty.client_ip.client_ip"
+# The security log (parkparty.security) keeps its events this many days: the Cybersecurity Law
+# (网络安全法, art. 21) asks network logs be kept no less than six months. Pruned monthly (below).
+SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=185)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -198,8 +203,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 
 # The whole schedule, in the portal's time zone (CELERY_TIMEZONE): snapshots just after midnight on the
-# 1st, then each park's report of the period that closed. `celery -A parkparty beat` runs it.
+# 1st, then each park's report of the period that closed, then the security log's prune.
+# `celery -A parkparty beat` runs it.
 CELERY_BEAT_SCHEDULE = {
+    # Security events older than SECURITY_LOG_RETENTION_DAYS go at 03:00 on the 1st.
+    "security-log-prune": {
+        "task": "parkparty.tasks.prune_security_log",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    },
+    # 03:00 on the 1st: the page forms' one-time tokens and the API's idempotency keys past their day.
+    # Each write prunes its own user's anyway; this catches those of users who stopped writing.
+    "prune-write-records": {
+        "task": "parkparty.tasks.prune_write_records",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    },
     "coverage-snapshots": {
         "task": "reports.tasks.take_coverage_snapshots",
         "schedule": crontab(minute=10, hour=0, day_of_month=1),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from parkparty import once
 from parkparty.access import Scope
 from parkparty.models import Role
 
@@ -43,3 +45,11 @@ def role_names(scope: Scope) -> str:
 def change_kind(history_type: str) -> str:
     """simple-history's record type as a word."""
     return {"+": _("created"), "~": _("changed"), "-": _("deleted")}.get(history_type, history_type)
+
+
+@register.simple_tag(takes_context=True)
+def submission_token(context) -> str:
+    """The hidden one-time token of a page form that writes (parkparty.once), next to {% csrf_token %}.
+    A form shown again after a refused POST keeps the token it was sent with."""
+    token = once.posted_token(context.get("request")) or once.new_token()
+    return format_html('<input type="hidden" name="{}" value="{}">', once.FIELD, token)

@@ -34,6 +34,7 @@ from tests.parkparty.matrix_ratings_api import ROUTES as RATINGS_API
 from tests.parkparty.matrix_ratings_pages import ROUTES as RATINGS_PAGES
 from tests.parkparty.matrix_reports import ROUTES as REPORTS
 from tests.parkparty.matrix_rules import ROUTES as RULES
+from tests.parkparty.matrix_seclog import ROUTES as SECLOG
 
 ROUTES = [
     Route("healthz", "get", lambda w: "/healthz", statuses(200, 200, 200, 200, 200, 200, 200)),
@@ -192,6 +193,7 @@ ROUTES += ORGS
 ROUTES += RULES
 ROUTES += ACCOUNTS
 ROUTES += EXPORTS
+ROUTES += SECLOG
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")

@@ -227,6 +227,8 @@ EXPECTED_FIRINGS = {
     "quarterly-reports": ((1, 4, 7, 10), 1, 0),
     "half-year-reports": ((1, 7), 1, 30),
     "annual-reports": ((1,), 2, 0),
+    "security-log-prune": (range(1, 13), 3, 0),
+    "prune-write-records": (range(1, 13), 3, 0),  # parkparty.tasks
 }
 
 
