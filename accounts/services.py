@@ -306,6 +306,40 @@ def password_reset(*, user, actor) -> str:
     return password
 
 
+def has_records(user) -> bool:
+    """Whether the login recorded anything: it is named as the author of a row (a foreign key to the user
+    that protects it) or as who changed a row in a history. Such a login is deactivated, never deleted."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not (field.is_relation and field.many_to_one and field.related_model is User):
+                continue
+            if field.name != "history_user" and field.remote_field.on_delete is not models.PROTECT:
+                continue
+            if model._default_manager.filter(**{field.name: user}).exists():
+                return True
+    return False
+
+
+@transaction.atomic
+def account_delete(*, user, actor) -> None:
+    """Delete a login that recorded nothing (one made by mistake); superusers only. A login that recorded
+    anything is refused with a message that says to deactivate it."""
+    if actor is not None and not (actor.is_active and actor.is_superuser):
+        raise PermissionDenied(_("Only a superuser may delete a login."))
+    if has_records(user):
+        raise ValidationError({"is_active": records_message(user)})
+    user.delete()
+
+
+def records_message(user) -> str:
+    return _(
+        "%(user)s has recorded data in the portal and cannot be deleted (who recorded it stays on the record): "
+        "deactivate the login instead."
+    ) % {"user": user.get_username()}
+
+
 def _unlock(username: str) -> None:
     from axes.utils import reset
 

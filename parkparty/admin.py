@@ -8,8 +8,6 @@ personal data, no unmasked phones or ID numbers for those who may not see them.
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
@@ -129,16 +127,4 @@ class ReadOnlyAdmin(HistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-admin.site.unregister(get_user_model())
-
-
-@admin.register(get_user_model())
-class OperatorUserAdmin(UserAdmin):
-    """Users are deactivated, never deleted: minutes, ratings and paid subsidies name who recorded,
-    confirmed or approved them, and their history names who changed them."""
-
-    def has_delete_permission(self, request, obj=None):
         return False
