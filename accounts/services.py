@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.authtoken.models import Token
 
 from accounts.models import Account
 from enterprises.models import Instructor
@@ -272,6 +273,7 @@ def account_deactivate(*, user, actor) -> User:
     require_manager(actor, user)
     if actor is not None and user.pk == actor.pk:
         raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
+    revoke_tokens(user, actor=actor, reason="deactivated")
     return _set_active(user, False, _reason(_("Deactivated by %(actor)s"), actor))
 
 
@@ -302,6 +304,7 @@ def password_reset(*, user, actor) -> str:
     account.must_change_password = True
     account._change_reason = user._change_reason
     account.save()
+    revoke_tokens(user, actor=actor, reason="password_reset")
     transaction.on_commit(lambda: _unlock(user.get_username()))
     return password
 
@@ -347,12 +350,42 @@ def _unlock(username: str) -> None:
 
 
 def password_changed(*, user) -> None:
-    """The person chose their own password: they are no longer sent to change it."""
+    """The person chose their own password: they are no longer sent to change it, and their API token
+    (made with the old password's trust) is revoked."""
+    revoke_tokens(user, actor=user, reason="password_changed")
     account = Account.objects.filter(user=user, must_change_password=True).first()
     if account is not None:
         account.must_change_password = False
         account._change_reason = _("Password changed by its holder")
         account.save(update_fields=["must_change_password"])
+
+
+# --- API tokens (one per login) ----------------------------------------------------------------------
+# Every token made or revoked goes through these two functions (the security log hooks them).
+
+TOKEN_REVOKE_REASONS = ("password_changed", "password_reset", "deactivated", "revoked")
+
+
+def revoke_tokens(user, *, actor, reason: str) -> int:
+    """Revoke the login's API token (if any): the number of tokens deleted. `reason` is one of
+    TOKEN_REVOKE_REASONS. Revoking another's token needs to manage their login."""
+    if reason not in TOKEN_REVOKE_REASONS:
+        raise ValueError(reason)
+    if actor is not None and actor.pk != user.pk:
+        require_manager(actor, user)
+    deleted, _rows = Token.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def token_create(*, user, actor) -> Token:
+    """A new API token for the login, in place of its old one (one per login); the key is shown once."""
+    if actor is None or actor.pk != user.pk:
+        raise PermissionDenied(_("A login makes its own token."))
+    if not user.is_active:
+        raise ValidationError({"token": _("A deactivated login has no token.")})
+    revoke_tokens(user, actor=actor, reason="revoked")
+    return Token.objects.create(user=user)
 
 
 # --- a sheet of logins ----------------------------------------------------------------------------------

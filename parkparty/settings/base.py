@@ -145,10 +145,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# An API token stops working this many days after it was made (0: never); a password change, a password
+# reset and a deactivation revoke it (accounts.services.revoke_tokens).
+TOKEN_TTL_DAYS = env.int("TOKEN_TTL_DAYS", default=90)
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous API call a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "parkparty.drf.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["parkparty.drf.ScopedAccess"],
