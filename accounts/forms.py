@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -126,3 +128,24 @@ class SecurityLogFilterForm(forms.Form):
 
     def value(self, name: str):
         return (getattr(self, "cleaned_data", None) or {}).get(name) or None
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """Django's, with the old password checked by `authenticate`: django-axes counts a wrong one like a
+    failed login and refuses a locked-out account here too (the middleware answers with the lockout)."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        found = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if getattr(self.request, "axes_locked_out", False):
+            raise forms.ValidationError(
+                _("Too many failed password attempts: try again later, or ask your park admin to reset your password."),
+                code="locked_out",
+            )
+        if found is None or found.pk != self.user.pk:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

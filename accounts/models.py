@@ -30,7 +30,7 @@ class Account(models.Model):
     must_change_password = models.BooleanField(_("must change password"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.SET_NULL,
+        models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

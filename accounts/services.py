@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.authtoken.models import Token
 
 from accounts.models import Account
 from enterprises.models import Instructor
@@ -280,6 +281,7 @@ def account_deactivate(*, user, actor) -> User:
     require_manager(actor, user)
     if actor is not None and user.pk == actor.pk:
         raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
+    revoke_tokens(user, actor=actor, reason="deactivated")
     return _set_active(user, False, _reason(_("Deactivated by %(actor)s"), actor), actor)
 
 
@@ -313,8 +315,43 @@ def password_reset(*, user, actor) -> str:
     account._change_reason = user._change_reason
     account.save()
     _log(SecurityEvent.Kind.PASSWORD_RESET, user=user, actor=actor)
+    revoke_tokens(user, actor=actor, reason="password_reset")
     transaction.on_commit(lambda: _unlock(user.get_username()))
     return password
+
+
+def has_records(user) -> bool:
+    """Whether the login recorded anything: it is named as the author of a row (a foreign key to the user
+    that protects it) or as who changed a row in a history. Such a login is deactivated, never deleted."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not (field.is_relation and field.many_to_one and field.related_model is User):
+                continue
+            if field.name != "history_user" and field.remote_field.on_delete is not models.PROTECT:
+                continue
+            if model._default_manager.filter(**{field.name: user}).exists():
+                return True
+    return False
+
+
+@transaction.atomic
+def account_delete(*, user, actor) -> None:
+    """Delete a login that recorded nothing (one made by mistake); superusers only. A login that recorded
+    anything is refused with a message that says to deactivate it."""
+    if actor is not None and not (actor.is_active and actor.is_superuser):
+        raise PermissionDenied(_("Only a superuser may delete a login."))
+    if has_records(user):
+        raise ValidationError({"is_active": records_message(user)})
+    user.delete()
+
+
+def records_message(user) -> str:
+    return _(
+        "%(user)s has recorded data in the portal and cannot be deleted (who recorded it stays on the record): "
+        "deactivate the login instead."
+    ) % {"user": user.get_username()}
 
 
 def _unlock(username: str) -> None:
@@ -324,12 +361,42 @@ def _unlock(username: str) -> None:
 
 
 def password_changed(*, user) -> None:
-    """The person chose their own password: they are no longer sent to change it."""
+    """The person chose their own password: they are no longer sent to change it, and their API token
+    (made with the old password's trust) is revoked."""
+    revoke_tokens(user, actor=user, reason="password_changed")
     account = Account.objects.filter(user=user, must_change_password=True).first()
     if account is not None:
         account.must_change_password = False
         account._change_reason = _("Password changed by its holder")
         account.save(update_fields=["must_change_password"])
+
+
+# --- API tokens (one per login) ----------------------------------------------------------------------
+# Every token made or revoked goes through these two functions (the security log hooks them).
+
+TOKEN_REVOKE_REASONS = ("password_changed", "password_reset", "deactivated", "revoked")
+
+
+def revoke_tokens(user, *, actor, reason: str) -> int:
+    """Revoke the login's API token (if any): the number of tokens deleted. `reason` is one of
+    TOKEN_REVOKE_REASONS. Revoking another's token needs to manage their login."""
+    if reason not in TOKEN_REVOKE_REASONS:
+        raise ValueError(reason)
+    if actor is not None and actor.pk != user.pk:
+        require_manager(actor, user)
+    deleted, _rows = Token.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def token_create(*, user, actor) -> Token:
+    """A new API token for the login, in place of its old one (one per login); the key is shown once."""
+    if actor is None or actor.pk != user.pk:
+        raise PermissionDenied(_("A login makes its own token."))
+    if not user.is_active:
+        raise ValidationError({"token": _("A deactivated login has no token.")})
+    revoke_tokens(user, actor=actor, reason="revoked")
+    return Token.objects.create(user=user)
 
 
 # --- a sheet of logins ----------------------------------------------------------------------------------

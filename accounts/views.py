@@ -23,7 +23,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services, sheets
-from accounts.forms import AccountCreateForm, AccountEditForm, GrantForm, ImportConfirmForm, ImportForm, UserFilterForm
+from accounts.forms import (
+    AccountCreateForm,
+    AccountEditForm,
+    GrantForm,
+    ImportConfirmForm,
+    ImportForm,
+    PasswordChangeForm,
+    UserFilterForm,
+)
 from accounts.middleware import SESSION_KEY, forget_password_change
 from accounts.models import Account
 from organizations.models import Park
@@ -285,6 +293,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("password_change_done")
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, must_change=self.request.session.get(SESSION_KEY, False))

@@ -94,7 +94,7 @@ class Activity(models.Model):
     non_member_count = models.PositiveIntegerField(_("non-member participants"), default=0)
     description = models.TextField(_("description"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by")
     )
 
     history = HistoricalRecords()
@@ -152,7 +152,7 @@ class VenueBooking(models.Model):
     )
     purpose = models.CharField(_("purpose"), max_length=150, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by")
     )
 
     history = HistoricalRecords()

@@ -8,8 +8,6 @@ personal data, no unmasked phones or ID numbers for those who may not see them.
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
@@ -146,26 +144,6 @@ class ReadOnlyAdmin(HistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-admin.site.unregister(get_user_model())
-
-
-@admin.register(get_user_model())
-class OperatorUserAdmin(UserAdmin):
-    """Users are deactivated, never deleted: minutes, ratings and paid subsidies name who recorded,
-    confirmed or approved them, and their history names who changed them."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        """A login deactivated or reactivated here goes to the security log, as through accounts' pages."""
-        was_active = type(obj)._default_manager.filter(pk=obj.pk).values_list("is_active", flat=True).first()
-        super().save_model(request, obj, form, change)
-        if change and was_active is not None and was_active != obj.is_active:
-            kind = SecurityEvent.Kind.REACTIVATED if obj.is_active else SecurityEvent.Kind.DEACTIVATED
-            security.record(kind, user=obj, actor=request.user)
 
 
 @admin.register(SecurityEvent)

@@ -6,17 +6,40 @@ import rest_framework.views or viewsets at import time.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import pagination, permissions
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied, ValidationError
 
 from parkparty import access
+
+
+def token_expires_at(token):
+    """When a token stops working: settings.TOKEN_TTL_DAYS after it was made (0: never)."""
+    days = settings.TOKEN_TTL_DAYS
+    return token.created + timedelta(days=days) if days else None
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication (and its WWW-Authenticate: Token header, which makes a refused call a
+    401), with tokens that expire TOKEN_TTL_DAYS after they were made."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        expires_at = token_expires_at(token)
+        if expires_at is not None and expires_at <= timezone.now():
+            raise AuthenticationFailed(_("The token has expired: make a new one on your token page."))
+        return user, token
 
 
 def via_token(request) -> bool:

@@ -155,7 +155,7 @@ class Rating(models.Model):
     vetoed = models.BooleanField(_("vetoed"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("assessor")
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("assessor")
     )
     notes = models.TextField(_("notes"), blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)

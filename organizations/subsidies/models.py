@@ -106,7 +106,7 @@ class DuesCollection(models.Model):
     members_paying = models.PositiveIntegerField(_("members paying"), default=0)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.SET_NULL,
+        models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -179,12 +179,12 @@ class Subsidy(models.Model):
     voucher_no = models.CharField(_("voucher number"), max_length=50, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.SET_NULL,
+        models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

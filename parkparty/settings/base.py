@@ -114,11 +114,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
-# Five failures from one user name and address lock it out for an hour; a success resets the count.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Login lockouts (accounts/lockout.py; docs/operations.md): AXES_FAILURE_LIMIT failures on one account,
+# from any address, or AXES_IP_FAILURE_LIMIT failures from one address across accounts (0: no address
+# limit), within AXES_COOLOFF_TIME hours, lock signing in for that time. The address limit is higher so
+# that a park office behind one NAT is not locked out by a few typos. A success does not clear the
+# counts: it would clear the address's count for every account. A park admin's password reset unlocks.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_HOURS", default=1)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_HANDLER = "accounts.lockout.TwoLimitsHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # Behind reverse proxies every request comes from the proxy: count the proxies we run (see client_ip).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 AXES_CLIENT_IP_CALLABLE = "parkparty.client_ip.client_ip"
@@ -143,10 +150,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# An API token stops working this many days after it was made (0: never); a password change, a password
+# reset and a deactivation revoke it (accounts.services.revoke_tokens).
+TOKEN_TTL_DAYS = env.int("TOKEN_TTL_DAYS", default=90)
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous API call a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "parkparty.drf.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["parkparty.drf.ScopedAccess"],
