@@ -10,6 +10,9 @@ import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
+# Imported before any patch: the views bind `matter_save` at import, and the first request of a session
+# would otherwise import them while meetings.services.matter_save is patched, keeping the fake for good.
+import meetings.views  # noqa: F401
 from parkparty.errors import RETRY_AFTER
 from tests.conftest import client_for
 
