@@ -52,4 +52,4 @@ messages: install
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 staticfiles
+	rm -rf $(VENV) var/*.sqlite3 var/*.sqlite3-wal var/*.sqlite3-shm staticfiles

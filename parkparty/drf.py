@@ -16,12 +16,12 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import pagination, permissions
+from rest_framework import pagination, permissions, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, AuthenticationFailed, NotFound, PermissionDenied, ValidationError
 
-from parkparty import access
+from parkparty import access, errors
 
 
 def token_expires_at(token):
@@ -75,6 +75,18 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 200
 
 
+class DatabaseBusy(APIException):
+    """503 with Retry-After: SQLite's write lock was not granted within the busy timeout (the last resort;
+    the settings make every transaction wait its turn first)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "database_busy"
+    wait = errors.RETRY_AFTER  # DRF's handler turns it into the Retry-After header
+
+    def __init__(self):
+        super().__init__(detail=errors.busy_message())
+
+
 def exception_handler(exc, context):
     """Every 400 answers in DRF's {field: [messages]} shape: Django's ValidationError (raised by models and
     services) and DRF's list-shaped ones alike."""
@@ -95,6 +107,9 @@ def exception_handler(exc, context):
         exc = PermissionDenied(detail=str(exc.args[0]))
     elif isinstance(exc, ProtectedError):
         exc = ValidationError({"non_field_errors": [_("Other records refer to this one; it cannot be deleted.")]})
+    elif errors.database_busy(exc):
+        errors.log_busy(context["request"])
+        exc = DatabaseBusy()
     from rest_framework.views import exception_handler as drf_exception_handler
 
     return drf_exception_handler(exc, context)

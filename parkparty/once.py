@@ -32,11 +32,12 @@ import secrets
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkparty import errors
 from parkparty.models import SubmissionToken
 
 FIELD = "submission_token"
@@ -127,9 +128,16 @@ class SubmissionTokenMiddleware:
         if token is None or not request.user.is_authenticated:
             return self.get_response(request)
         request.submission = Submission(token)
-        with transaction.atomic():
-            response = self.get_response(request)
-            request.submission.settle(response)
+        try:
+            with transaction.atomic():
+                response = self.get_response(request)
+                request.submission.settle(response)
+        except OperationalError as error:
+            # Opening (or committing) the transaction waited out SQLite's busy timeout: outside the view,
+            # so DatabaseBusyMiddleware.process_exception never sees it.
+            if not errors.database_busy(error):
+                raise
+            return errors.busy_response(request)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):

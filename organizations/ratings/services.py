@@ -309,7 +309,14 @@ def rating_save(*, rating: Rating, items: list[ItemLine] | None = None, actor=No
     """
     rating.park_id = rating.organization.park_id
     access.require_admin(actor, rating.park_id, _("Only a park admin rates the park's organizations."))
-    if rating.pk and Rating.objects.filter(pk=rating.pk, status=Rating.Status.CONFIRMED).exists():
+    # One writer per organization at a time: the check for a rating of the quarter reads, then inserts
+    # (two at once met the unique constraint: an IntegrityError, not a message on `quarter`).
+    Organization.objects.select_for_update().filter(pk=rating.organization_id).first()
+    stored = Rating.objects.select_for_update().filter(pk=rating.pk).first() if rating.pk else None
+    if stored is not None:
+        # The status is rating_confirm's: a copy read before a confirmation must not save it back to draft.
+        rating.status, rating.confirmed_at = stored.status, stored.confirmed_at
+    if stored is not None and stored.status == Rating.Status.CONFIRMED:
         errors = change_reason_errors(reason, missing=_("The rating is confirmed: say why it changes."))
         if errors:
             raise ValidationError(errors)

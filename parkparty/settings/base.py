@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # A page form's POST sent twice does its work once (after CSRF, authentication and messages).
     "parkparty.once.SubmissionTokenMiddleware",
+    # A view that waited out SQLite's busy timeout answers 503 with Retry-After, not 500 (parkparty.errors).
+    "parkparty.errors.DatabaseBusyMiddleware",
     # Last, as django-axes asks: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -91,6 +93,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compiles the coverage aggregates anew on every request and costs more than it saves there
     # (measured: 321 ms with JIT, 104 ms without, for all 20 parks of the bench county).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under parallel writers (`make run` serves each request in a thread). SQLite
+    # allows one writer at a time; a deferred transaction that read first and then writes cannot wait
+    # for the lock (it would deadlock) and fails with "database is locked" at once. IMMEDIATE takes
+    # the write lock at BEGIN, where waiting is safe, so every atomic() block waits its turn up to the
+    # busy timeout. WAL lets readers run beside the writer; NORMAL syncs at checkpoints only (still
+    # durable against a crash of the portal, as WAL keeps each commit whole). See docs/architecture.md.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
