@@ -5,20 +5,20 @@ from __future__ import annotations
 import django_filters
 
 from organizations.models import Organization
-from parkparty import access
 
 
-class SubtreeFilter(django_filters.NumberFilter):
-    """`?within=ID`: the organization and everything below it (one indexed prefix query)."""
+class SubtreeFilter(django_filters.ModelChoiceFilter):
+    """`?within=ID`: the organization and everything below it (one indexed prefix query).
+
+    A choice among organizations, which `parkparty.filters.ScopedFilterBackend` narrows to the caller's
+    scope: an organization outside it is "not a valid choice" (400), exactly as an id of no row."""
 
     def __init__(self, *args, path_field: str, **kwargs):
         self.path_field = path_field
+        kwargs.setdefault("queryset", Organization.objects.all())
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        root = access.visible(self.parent.request.user, Organization).filter(pk=value).first()
-        if root is None:
-            return qs.none()
-        return qs.filter(**{f"{self.path_field}__startswith": root.path})
+        return qs.filter(**{f"{self.path_field}__startswith": value.path})
