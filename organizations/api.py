@@ -21,6 +21,7 @@ from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, via_token
 from parkparty.exports import Sheet
 from parkparty.figures import rate
 from parkparty.filters import ChoiceInFilter
+from parkparty.privacy import shows_personal_data
 from parkparty.relations import related_rows
 
 # --- parks, districts, grids -----------------------------------------------------------------------
@@ -225,7 +226,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def _sees_personal_data(self, park_id) -> bool:
         request = self.context["request"]
-        return access.sees_personal_data(request.user, park_id, via_token=via_token(request))
+        return shows_personal_data(request, park_id, via_token=via_token(request))
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
