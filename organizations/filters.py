@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from organizations.models import Organization
 
 
+@extend_schema_field(OpenApiTypes.INT)  # an organization's id (django-filter cannot say so here)
 class SubtreeFilter(django_filters.ModelChoiceFilter):
     """`?within=ID`: the organization and everything below it (one indexed prefix query).
 
