@@ -32,6 +32,7 @@ from parkparty import access
 from parkparty.exports import page_export
 from parkparty.forms import ParkForm
 from parkparty.history import revisions
+from parkparty.privacy import shows_personal_data
 from reports.alerts import KINDS, Alert, park_alerts
 from reports.models import CoverageSnapshot
 
@@ -243,7 +244,7 @@ def organization_detail(request, pk: int):
         "covered_today": coverages.filter(active_on(today)).order_by("enterprise__name", "pk"),
         "coverage_history": coverages.order_by("-started_on", "enterprise__name", "pk"),
         "members": access.visible(user, PartyMember).filter(organization=organization).select_related("enterprise"),
-        "show_personal": access.sees_personal_data(user, organization.park_id),
+        "show_personal": shows_personal_data(request, organization.park_id),
         "history": revisions(organization.history.all()),
         # Newest first, one query each, however many quarters and records there are.
         "ratings": access.visible(user, Rating).filter(organization=organization).order_by("-year", "-quarter"),

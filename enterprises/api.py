@@ -21,6 +21,7 @@ from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics, via_token
 from parkparty.exports import Sheet
 from parkparty.filters import ChoiceInFilter
+from parkparty.privacy import shows_personal_data
 
 # --- enterprises -----------------------------------------------------------------------------------
 
@@ -235,7 +236,7 @@ class InstructorSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context["request"]
-        if not access.sees_personal_data(request.user, instance.park_id, via_token=via_token(request)):
+        if not shows_personal_data(request, instance.park_id, via_token=via_token(request)):
             data["phone"] = instance.masked_phone
         return data
 

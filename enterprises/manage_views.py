@@ -41,6 +41,7 @@ from parkparty import access
 from parkparty.forms import ParkForm
 from parkparty.history import revisions
 from parkparty.pages import query_id, save_form
+from parkparty.privacy import shows_personal_data
 
 PAGE_SIZE = 50
 FORM = "enterprises/form.html"
@@ -303,7 +304,7 @@ def instructor_list(request):
     scope = access.scope_of(user)
     context = {
         "page": page,
-        "personal_parks": {row.park_id for row in page if access.sees_personal_data(user, row.park_id)},
+        "personal_parks": {row.park_id for row in page if shows_personal_data(request, row.park_id)},
         "several_parks": scope.everything or len(scope.read_parks) > 1,
         "can_add": scope.is_admin,
     }
@@ -341,7 +342,7 @@ def instructor_detail(request, pk: int):
     context = {
         "instructor": instructor,
         "assignments": assignments,
-        "show_personal": access.sees_personal_data(user, instructor.park_id),
+        "show_personal": shows_personal_data(request, instructor.park_id),
         "can_manage": access.administers(user, instructor.park_id),
         "history": revisions(instructor.history.all()),
     }

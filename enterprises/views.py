@@ -19,6 +19,7 @@ from organizations.models import District, Grid, Organization, Park, PartyMember
 from parkparty import access
 from parkparty.exports import page_export
 from parkparty.history import revisions
+from parkparty.privacy import shows_personal_data
 
 PAGE_SIZE = 50
 
@@ -83,7 +84,7 @@ def enterprise_detail(request, pk: int):
         .order_by("-started_on", "pk"),
         "members": members,
         "member_count": members.exclude(status=PartyMember.Status.TRANSFERRED_OUT).count(),
-        "show_personal": access.sees_personal_data(user, enterprise.park_id),
+        "show_personal": shows_personal_data(request, enterprise.park_id),
         # The admin's buttons (edit, leave, coverage) and the instructors' pages (park readers only).
         "can_manage": access.administers(user, enterprise.park_id),
         "current_coverage": next((c for c in coverages if c.ended_on is None), None),

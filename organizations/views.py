@@ -26,6 +26,7 @@ from organizations.models import District, Grid, Organization, Park, PartyMember
 from parkparty import access
 from parkparty.forms import ParkForm
 from parkparty.pages import query_id, save_form
+from parkparty.privacy import shows_personal_data
 from parkparty.relations import related_rows
 
 PAGE_SIZE = 50
@@ -310,7 +311,7 @@ def _member_form(request, member: PartyMember, park_id: int, **kwargs) -> Member
         instance=member,
         organizations=organizations.order_by("path"),
         enterprises=enterprises.order_by("name", "pk"),
-        personal=access.sees_personal_data(user, park_id),
+        personal=shows_personal_data(request, park_id),
         **kwargs,
     )
 

@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from parkparty import access, security
 from parkparty.models import Grant, SecurityEvent
+from parkparty.privacy import shows_personal_data
 
 # Personal data (parkparty.validators masks them): never a filter or a search, shown only unmasked.
 PERSONAL_FIELDS = frozenset({"id_number", "phone"})
@@ -54,7 +55,7 @@ class ScopedAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         """Personal fields are left out of a saved row's form for those who see them masked."""
         fields = super().get_fields(request, obj)
-        if obj is None or access.sees_personal_data(request.user, self._park_of(obj)):
+        if obj is None or shows_personal_data(request, self._park_of(obj)):
             return fields
         return [name for name in fields if name not in PERSONAL_FIELDS]
 

@@ -46,12 +46,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An answer that shows unmasked ID numbers or phones is not stored (parkparty.privacy).
+    "parkparty.privacy.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # No ID-card number or phone in a URL (parkparty.privacy); after the locale, so its 400 is translated.
+    "parkparty.privacy.PersonalDataInQueryMiddleware",
     # A login with a temporary password goes to the password change first (accounts.middleware).
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

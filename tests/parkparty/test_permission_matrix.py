@@ -29,6 +29,7 @@ from tests.parkparty.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
 from tests.parkparty.matrix_exports import ROUTES as EXPORTS
 from tests.parkparty.matrix_imports import ROUTES as IMPORTS
 from tests.parkparty.matrix_ledger import ROUTES as LEDGER_PAGES
+from tests.parkparty.matrix_oracles import ROUTES as ORACLES
 from tests.parkparty.matrix_orgs import ROUTES as ORGS
 from tests.parkparty.matrix_ratings_api import ROUTES as RATINGS_API
 from tests.parkparty.matrix_ratings_pages import ROUTES as RATINGS_PAGES
@@ -194,6 +195,7 @@ ROUTES += RULES
 ROUTES += ACCOUNTS
 ROUTES += EXPORTS
 ROUTES += SECLOG
+ROUTES += ORACLES
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")
