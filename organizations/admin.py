@@ -11,7 +11,7 @@ from parkparty.admin import ScopedAdmin
 
 @admin.register(Park)
 class ParkAdmin(ScopedAdmin):
-    list_display = ["name", "code", "region"]
+    list_display = ["name", "code", "region", "four_eyes"]
     search_fields = ["name", "code"]
 
     def has_add_permission(self, request):

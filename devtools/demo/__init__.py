@@ -1,4 +1,4 @@
-"""Demo data: four parks built from the published case reports in DOMAIN.md, and three demo logins.
+"""Demo data: four parks built from the published case reports in DOMAIN.md, and four demo logins.
 
 `python manage.py load_demo` calls `load_park` for each of PARKS and then `ensure_users`. Loading is
 idempotent: a park whose code exists is skipped whole (each park is written in one transaction, so it

@@ -1,4 +1,5 @@
-"""The three demo logins and their grants: a park admin, a park viewer and one branch secretary."""
+"""The demo logins and their grants: two park admins (four eyes on subsidies: one approves what the other
+proposed, and pays what the other approved), a park viewer and one branch secretary."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def ensure_users(*, password: str) -> list[Login]:
     logins = [
         _login("demo-admin", password, [(Role.PARK_ADMIN, park, None) for park in parks],
                "park admin of the demo parks: reads and writes everything there, personal data unmasked"),
+        _login("demo-treasurer", password, [(Role.PARK_ADMIN, park, None) for park in parks],
+               "second park admin of the demo parks: approves or pays the subsidies demo-admin proposed or approved"),
         _login("demo-viewer", password, [(Role.PARK_VIEWER, park, None) for park in parks],
                "park viewer of the demo parks: reads everything there, ID numbers and phones masked"),
     ]  # fmt: skip

@@ -22,6 +22,15 @@ class Park(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
     region = models.CharField(_("region"), max_length=100, blank=True)
+    # Set by operators only (the Django admin): a park admin who could switch it off could pay alone.
+    four_eyes = models.BooleanField(
+        _("four eyes on subsidies"),
+        default=True,
+        help_text=_(
+            "A subsidy is approved by a park admin other than the one who proposed it, and paid by one other "
+            "than the one who approved it. Switch it off only for a park with a single admin."
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -109,11 +109,11 @@ class SubsidySerializer(serializers.ModelSerializer):
         fields = [
             "id", "park", "organization", "member", "kind", "period", "period_start", "amount", "status",
             "rule", "rating", "dues", "reverses", "reversal", "note", "voucher_no", "paid_on",
-            "created_by", "created_at", "approved_by", "approved_at",
+            "created_by", "created_at", "approved_by", "approved_at", "paid_by",
         ]  # fmt: skip
         read_only_fields = [
             "park", "period_start", "status", "rule", "rating", "dues", "reverses", "voucher_no", "paid_on",
-            "created_by", "approved_by", "approved_at",
+            "created_by", "approved_by", "approved_at", "paid_by",
         ]  # fmt: skip
         # One standing record per recipient, kind and period: the service's message names `period`.
         validators: list = []

@@ -144,6 +144,13 @@ def _require(subsidy: Subsidy, *statuses: str, message: str) -> None:
         raise ValidationError({"status": message})
 
 
+def _require_second_person(record: Subsidy, actor, *, previous_id: int | None, field: str, message: str) -> None:
+    """Four eyes (the park's `four_eyes`, on by default): the person who took the previous step does not
+    take this one. The portal itself (no actor) and a step taken by no known person are not checked."""
+    if actor is not None and previous_id is not None and previous_id == actor.pk and record.park.four_eyes:
+        raise ValidationError({field: message})
+
+
 @transaction.atomic
 def subsidy_change(*, subsidy: Subsidy, amount: Decimal | None = None, note: str | None = None, actor=None) -> Subsidy:
     """Correct a proposal's amount or note. Approved, paid and cancelled records are not edited."""
@@ -167,6 +174,10 @@ def subsidy_change(*, subsidy: Subsidy, amount: Decimal | None = None, note: str
 def subsidy_approve(*, subsidy: Subsidy, actor=None) -> Subsidy:
     record = _locked(subsidy, actor)
     _require(record, Subsidy.Status.PROPOSED, message=_("Only a proposed record can be approved."))
+    _require_second_person(
+        record, actor, previous_id=record.created_by_id, field="approved_by",
+        message=_("You proposed this record: another park admin must approve it (four eyes)."),
+    )  # fmt: skip
     record.status = Subsidy.Status.APPROVED
     record.approved_by = actor
     record.approved_at = timezone.now()
@@ -190,13 +201,18 @@ def subsidy_pay(*, subsidy: Subsidy, voucher_no: str, paid_on: date, actor=None)
     """Record the payment of an approved record. From here on the record is final."""
     record = _locked(subsidy, actor)
     _require(record, Subsidy.Status.APPROVED, message=_("Only an approved record can be paid."))
+    _require_second_person(
+        record, actor, previous_id=record.approved_by_id, field="paid_by",
+        message=_("You approved this record: another park admin must record its payment (four eyes)."),
+    )  # fmt: skip
     errors = _payment_errors(voucher_no, paid_on)
     if errors:
         raise ValidationError(errors)
     record.status = Subsidy.Status.PAID
     record.voucher_no = voucher_no.strip()
     record.paid_on = paid_on
-    record.save(update_fields=["status", "voucher_no", "paid_on"])
+    record.paid_by = user_or_none(actor)
+    record.save(update_fields=["status", "voucher_no", "paid_on", "paid_by"])
     return record
 
 
@@ -248,6 +264,7 @@ def subsidy_reverse(*, subsidy: Subsidy, reason: str, voucher_no: str, paid_on: 
         voucher_no=voucher_no.strip(),
         paid_on=paid_on,
         created_by=user_or_none(actor),
+        paid_by=user_or_none(actor),
     )
     reversal._change_reason = reason
     reversal.full_clean()

@@ -113,7 +113,7 @@ def subsidy_detail(request, pk: int):
     record = get_object_or_404(
         access.visible(user, Subsidy).select_related(
             "park", "organization", "member", "rule", "rating", "dues", "reverses", "reversal",
-            "created_by", "approved_by",
+            "created_by", "approved_by", "paid_by",
         ),
         pk=pk,
     )  # fmt: skip

@@ -22,7 +22,19 @@
   chart.setOption({
     color: [colour("--chart-total", "#e3d5ca"), colour("--chart-covered", "#b3261e")],
     animationDuration: 400,
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    tooltip: {
+      trigger: "axis",
+      axisPointer: { type: "shadow" },
+      // Our own text: ECharts' default tooltip writes style attributes, which the page's
+      // Content-Security-Policy (style-src 'self') refuses. The names come escaped from ECharts' helper.
+      formatter: function (items) {
+        var lines = [echarts.format.encodeHTML(items[0].name)];
+        items.forEach(function (item) {
+          lines.push(echarts.format.encodeHTML(item.seriesName) + ": " + item.value);
+        });
+        return lines.join("<br>");
+      }
+    },
     legend: { top: 0, data: [data.series.total, data.series.covered] },
     grid: { top: 36, left: 8, right: 24, bottom: 8, containLabel: true },
     xAxis: { type: "value", minInterval: 1 },

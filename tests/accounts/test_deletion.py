@@ -81,3 +81,23 @@ def test_only_superusers_delete_logins(world):
     with pytest.raises(Exception, match="superuser"):
         services.account_delete(user=user, actor=world.users["admin"])
     assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_every_key_to_a_login_protects_the_row_it_names():
+    """Who recorded, approved or paid something is kept: a new key to the user with SET_NULL or CASCADE
+    would let a deletion erase it (the history's own history_user is Django's, and has_records reads it)."""
+    from django.apps import apps
+    from django.db import models
+
+    # The login's own state, which goes with it: its grants, its one-time form tokens and API keys.
+    own = {"parkparty.Grant.user", "parkparty.SubmissionToken.user", "parkparty.IdempotencyKey.user"}
+    loose = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if not model._meta.label.startswith(("auth.", "admin.", "authtoken.", "axes.", "sessions."))
+        and not hasattr(model, "instance_type")  # simple-history's copies keep whatever the row had
+        for field in model._meta.get_fields()
+        if field.is_relation and field.many_to_one and field.related_model is User
+        and field.name != "history_user" and field.remote_field.on_delete is not models.PROTECT
+    ]  # fmt: skip
+    assert set(loose) - own == set()

@@ -1,6 +1,6 @@
 """A park admin inspects a branch on a phone (the suggestion shown, the total and stars following the
-scores as they are typed), confirms the rating, proposes the quarter's allowances, and approves and
-pays one from the ledger."""
+scores as they are typed), confirms the rating, proposes the quarter's allowances; a second park admin approves one (four eyes:
+not the proposer) and the first pays it from the ledger."""
 
 import re
 from decimal import Decimal
@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from organizations.models import Rating, Subsidy
+from parkparty.models import Role
+from tests import factories as f
 from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.browser
@@ -22,6 +24,7 @@ def fits_the_screen(page) -> None:
 
 
 def test_an_admin_rates_confirms_and_pays_the_allowance(new_page, log_in, live_server, world, screenshot_dir):
+    f.GrantFactory(user=f.UserFactory(username="treasurer"), role=Role.PARK_ADMIN, park=world.park)
     page = log_in(new_page(PHONE), "admin")
     page.click("nav.nav a[href='/ratings/new/']")
     page.wait_for_url(re.compile(r"/ratings/new/"))
@@ -82,8 +85,17 @@ def test_an_admin_rates_confirms_and_pays_the_allowance(new_page, log_in, live_s
     assert record.amount == Decimal("300.00")
 
     row = page.locator(f"tr[data-subsidy='{record.pk}']")
+    # The admin proposed it: approving it is refused, with the reason, and nothing changes.
     row.locator("button[data-action=approve]").click()
-    expect(row.locator("[data-status]")).to_have_attribute("data-status", "approved")
+    expect(page.locator(".alert")).to_be_visible()
+    assert Subsidy.objects.get(pk=record.pk).status == "proposed"
+    second = log_in(new_page(PHONE), "treasurer")
+    second.goto(f"{live_server.url}/subsidies/?period=2024-Q2")
+    second.locator(f"tr[data-subsidy='{record.pk}'] button[data-action=approve]").click()
+    expect(second.locator(f"tr[data-subsidy='{record.pk}'] [data-status]")).to_have_attribute("data-status", "approved")
+
+    page.goto(f"{live_server.url}/subsidies/?period=2024-Q2")
+    row = page.locator(f"tr[data-subsidy='{record.pk}']")
     row.locator("details[data-action=pay] summary").click()
     row.locator("input[name=voucher_no]").fill("记-2024-118")
     row.locator("details[data-action=pay] button[type=submit]").click()

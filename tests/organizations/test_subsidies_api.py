@@ -19,9 +19,10 @@ def subsidy_url(world, action: str = "") -> str:
     return f"{API}/subsidies/{world.subsidy_a.pk}/" + (f"{action}/" if action else "")
 
 
-def pay(as_role, world) -> None:
+def pay(as_role, world, as_treasurer) -> None:
+    """The admin approves, a second park admin pays (four eyes)."""
     assert as_role("admin").post(subsidy_url(world, "approve")).status_code == 200
-    paid = as_role("admin").post(subsidy_url(world, "pay"), {"voucher_no": "记-2024-071", "paid_on": "2024-07-15"})
+    paid = as_treasurer.post(subsidy_url(world, "pay"), {"voucher_no": "记-2024-071", "paid_on": "2024-07-15"})
     assert paid.status_code == 200, paid.content
 
 
@@ -124,17 +125,17 @@ def test_paying_a_record_that_was_not_approved_is_refused(world, as_role):
         ({"voucher_no": "记-1", "paid_on": "2999-01-01"}, "paid_on"),
     ],
 )
-def test_a_payment_needs_a_voucher_and_a_past_date(world, as_role, data, field):
+def test_a_payment_needs_a_voucher_and_a_past_date(world, as_role, as_treasurer, data, field):
     as_role("admin").post(subsidy_url(world, "approve"))
-    response = as_role("admin").post(subsidy_url(world, "pay"), data)
+    response = as_treasurer.post(subsidy_url(world, "pay"), data)
     assert response.status_code == 400
     assert field in response.json()
     world.subsidy_a.refresh_from_db()
     assert world.subsidy_a.status == "approved"
 
 
-def test_a_paid_record_is_final_a_patch_is_refused_and_the_amount_stays(world, as_role):
-    pay(as_role, world)
+def test_a_paid_record_is_final_a_patch_is_refused_and_the_amount_stays(world, as_role, as_treasurer):
+    pay(as_role, world, as_treasurer)
     response = as_role("admin").patch(subsidy_url(world), {"amount": "999.00"})
     assert response.status_code == 400
     assert "status" in response.json()
@@ -143,10 +144,10 @@ def test_a_paid_record_is_final_a_patch_is_refused_and_the_amount_stays(world, a
     assert (world.subsidy_a.amount, world.subsidy_a.status) == (Decimal("200.00"), "paid")
 
 
-def test_a_reversal_is_a_negative_paid_entry_and_nets_the_statistics_to_zero(world, as_role):
+def test_a_reversal_is_a_negative_paid_entry_and_nets_the_statistics_to_zero(world, as_role, as_treasurer):
     stats = f"{API}/stats/subsidies/"
     assert as_role("viewer").get(stats, {"park": world.park.pk}).json()["total"] == "0.00"  # proposed only
-    pay(as_role, world)
+    pay(as_role, world, as_treasurer)
     paid = as_role("viewer").get(stats, {"park": world.park.pk}).json()
     assert (paid["total"], paid["by_kind"], paid["by_year"]) == (
         "200.00", {"red_star_allowance": "200.00"}, {"2024": "200.00"},
@@ -172,14 +173,16 @@ def test_a_reversal_is_a_negative_paid_entry_and_nets_the_statistics_to_zero(wor
     assert Subsidy.objects.get(pk=entry["id"]).history.get().history_user == world.users["admin"]
 
 
-def test_a_cancel_or_reversal_reason_longer_than_the_history_keeps_is_a_400_not_a_database_error(world, as_role):
+def test_a_cancel_or_reversal_reason_longer_than_the_history_keeps_is_a_400_not_a_database_error(
+    world, as_role, as_treasurer
+):
     # The history's change reason is a varchar(100): PostgreSQL refused a longer one with a 500.
     too_long = "重复发放" * 26
     cancel = as_role("admin").post(subsidy_url(world, "cancel"), {"reason": too_long})
     assert (cancel.status_code, list(cancel.json())) == (400, ["reason"])
     world.subsidy_a.refresh_from_db()
     assert world.subsidy_a.status == "proposed"
-    pay(as_role, world)
+    pay(as_role, world, as_treasurer)
     reverse = {"reason": too_long, "voucher_no": "记-2024-080", "paid_on": "2024-08-01"}
     assert list(as_role("admin").post(subsidy_url(world, "reverse"), reverse).json()) == ["reason"]
     assert not Subsidy.objects.filter(reverses=world.subsidy_a).exists()
@@ -189,13 +192,13 @@ def test_a_cancel_or_reversal_reason_longer_than_the_history_keeps_is_a_400_not_
     assert list(error.value.message_dict) == ["reason"]
 
 
-def test_approval_and_payment_are_recorded_with_their_author(world, as_role):
-    pay(as_role, world)
+def test_approval_and_payment_are_recorded_with_their_author(world, as_role, as_treasurer, treasurer):
+    pay(as_role, world, as_treasurer)
     history = world.subsidy_a.history.order_by("history_date")
     assert [(h.status, h.history_user) for h in history] == [
         ("proposed", None),  # created by the fixture, outside a request
         ("approved", world.users["admin"]),
-        ("paid", world.users["admin"]),
+        ("paid", treasurer),
     ]
 
 
@@ -271,7 +274,7 @@ def test_a_proposal_run_for_a_bad_quarter_is_a_400(world, as_role, data, field):
     assert field in response.json()
 
 
-def test_dues_carry_the_return_owed_proposed_and_paid(world, as_role):
+def test_dues_carry_the_return_owed_proposed_and_paid(world, as_role, as_treasurer):
     url = f"{API}/dues/{world.dues_a.pk}/"
     before = as_role("admin").get(url).json()
     assert (before["owed"], before["returning"], before["returned"]) == ("360.00", "0.00", "0.00")
@@ -282,8 +285,10 @@ def test_dues_carry_the_return_owed_proposed_and_paid(world, as_role):
     }  # fmt: skip
     assert as_role("admin").get(url).json()["returning"] == "360.00"
     returned = Subsidy.objects.get(dues=world.dues_a)
-    as_role("admin").post(f"{API}/subsidies/{returned.pk}/approve/")
-    as_role("admin").post(f"{API}/subsidies/{returned.pk}/pay/", {"voucher_no": "记-9", "paid_on": "2024-06-10"})
+    # The admin proposed the return: a second park admin approves it, and the admin pays (four eyes).
+    assert as_treasurer.post(f"{API}/subsidies/{returned.pk}/approve/").status_code == 200
+    paid = as_role("admin").post(f"{API}/subsidies/{returned.pk}/pay/", {"voucher_no": "记-9", "paid_on": "2024-06-10"})
+    assert paid.status_code == 200
     after = as_role("admin").get(url).json()
     assert (after["returning"], after["returned"]) == ("0.00", "360.00")
     # Paid from: the dues no longer change.
@@ -340,8 +345,8 @@ def test_a_rule_keeps_its_rates_by_star_level_and_is_frozen_once_used(world, as_
     assert SubsidyRule.objects.filter(park=world.park).count() == 3
 
 
-def test_subsidies_filter_by_status_kind_period_and_payment_date(world, as_role):
-    pay(as_role, world)
+def test_subsidies_filter_by_status_kind_period_and_payment_date(world, as_role, as_treasurer):
+    pay(as_role, world, as_treasurer)
     as_role("admin").post(f"{API}/subsidies/", proposal(world))
     client = as_role("viewer")
 
@@ -376,8 +381,8 @@ def test_subsidy_statistics_refuse_bad_input_and_parks_outside_scope(world, as_r
     assert as_role(role).get(f"{API}/stats/subsidies/", params).status_code == status
 
 
-def test_subsidy_statistics_without_a_park_cover_the_callers_parks(world, as_role):
-    pay(as_role, world)
+def test_subsidy_statistics_without_a_park_cover_the_callers_parks(world, as_role, as_treasurer):
+    pay(as_role, world, as_treasurer)
     body = (
         as_role("viewer").get(f"{API}/stats/subsidies/", {"kind": "red_star_allowance", "since": "2024-01-01"}).json()
     )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -30,8 +31,9 @@ def login(client, world):
     return as_role
 
 
-def approved(world) -> Subsidy:
-    return services.subsidy_approve(subsidy=world.subsidy_a, actor=world.users["admin"])
+def approved(world, actor=None) -> Subsidy:
+    """Approved by `actor` (a second park admin where the admin then pays: four eyes)."""
+    return services.subsidy_approve(subsidy=world.subsidy_a, actor=actor or world.users["admin"])
 
 
 def paid(world) -> Subsidy:
@@ -143,21 +145,24 @@ def test_the_record_page_shows_its_basis_and_takes_constant_queries(world, login
 # --- actions ---------------------------------------------------------------------------------------
 
 
-def test_an_admin_approves_and_pays_from_the_ledger(world, login):
+def test_an_admin_approves_and_a_second_admin_pays_from_the_ledger(world, login, treasurer):
     client = login("admin")
     back = reverse("subsidy-list")
     response = client.post(reverse("subsidy-approve", args=[world.subsidy_a.pk]), {"next": back})
     assert (response.status_code, response.url) == (302, back)
     data = {"voucher_no": "记-010", "paid_on": "2024-07-15", "next": back}
-    assert client.post(reverse("subsidy-pay", args=[world.subsidy_a.pk]), data).status_code == 302
+    second = Client()
+    second.force_login(treasurer)
+    assert second.post(reverse("subsidy-pay", args=[world.subsidy_a.pk]), data).status_code == 302
     world.subsidy_a.refresh_from_db()
     assert (world.subsidy_a.status, world.subsidy_a.voucher_no) == ("paid", "记-010")
+    assert (world.subsidy_a.approved_by, world.subsidy_a.paid_by) == (world.users["admin"], treasurer)
     history = client.get(reverse("subsidy-detail", args=[world.subsidy_a.pk])).context["history"]
-    assert history[0].who == world.users["admin"]
+    assert history[0].who == treasurer
 
 
-def test_paying_without_a_voucher_is_refused_on_the_field(world, login):
-    approved(world)
+def test_paying_without_a_voucher_is_refused_on_the_field(world, login, treasurer):
+    approved(world, treasurer)
     response = login("admin").post(reverse("subsidy-pay", args=[world.subsidy_a.pk]), {"paid_on": "2024-07-15"})
     assert response.status_code == 200
     assert "voucher_no" in response.context["form"].errors
@@ -174,8 +179,8 @@ def test_paying_an_unapproved_record_is_refused(world, login):
     assert (world.subsidy_a.status, world.subsidy_a.voucher_no) == ("proposed", "")
 
 
-def test_a_payment_dated_tomorrow_is_refused_on_the_date(world, login):
-    approved(world)
+def test_a_payment_dated_tomorrow_is_refused_on_the_date(world, login, treasurer):
+    approved(world, treasurer)
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = login("admin").post(
         reverse("subsidy-pay", args=[world.subsidy_a.pk]), {"voucher_no": "记-012", "paid_on": tomorrow}

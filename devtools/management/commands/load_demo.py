@@ -33,7 +33,7 @@ def reference_day(value: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Load four demo parks built from the published case reports, and three demo logins. "
+        "Load four demo parks built from the published case reports, and four demo logins. "
         "Safe to run again: parks already there are skipped, logins are updated in place."
     )
 

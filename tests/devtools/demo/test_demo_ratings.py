@@ -259,3 +259,16 @@ def test_loading_the_demo_again_changes_nothing():
     before = [model.objects.count() for model in models]
     call_command("load_demo", "--force", stdout=StringIO())
     assert [model.objects.count() for model in models] == before
+
+
+def test_the_demo_s_two_admins_carry_a_proposed_allowance_through_four_eyes(admin):
+    # Yutai's allowances after the last paid quarter wait as proposals (the portal's quarterly run).
+    record = Subsidy.objects.filter(park=park("yutai"), status=Subsidy.Status.PROPOSED).first()
+    url = f"{API}/subsidies/{record.pk}/"
+    assert admin.post(url + "approve/").status_code == 200
+    payment = {"voucher_no": "YTHX-演示", "paid_on": "2026-12-01"}
+    assert admin.post(url + "pay/", payment).status_code == 400  # demo-admin approved it
+    treasurer = APIClient()
+    treasurer.force_login(get_user_model().objects.get(username="demo-treasurer"))
+    paid = treasurer.post(url + "pay/", payment)
+    assert (paid.status_code, paid.json()["status"]) == (200, "paid")
