@@ -292,10 +292,13 @@ def _unknown_migrations(applied: dict[str, list[str]]) -> list[str]:
 
 
 def _pending_migrations(connection) -> list[str]:
-    loader = MigrationLoader(connection, ignore_no_migrations=True)
-    return sorted(
-        f"{app}.{name}" for app, name in loader.disk_migrations if (app, name) not in loader.applied_migrations
-    )
+    """Read with the connection's own cursor: a --database-url connection is no DATABASES alias, so
+    the ORM (MigrationRecorder) cannot use it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app, name FROM django_migrations")
+        applied = set(cursor.fetchall())
+    known = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    return sorted(f"{app}.{name}" for app, name in known if (app, name) not in applied)
 
 
 def _pg_restore(database: dict, path: Path) -> None:
