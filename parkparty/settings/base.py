@@ -311,3 +311,8 @@ LOGGING = {
 
 # Demo logins are printed by load_demo; the password comes from the environment.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2024")
+
+# Backups (`manage.py backup` / `restore`, docs/operations.md): where archives go unless told, and the
+# directory of pg_dump and pg_restore when they are not on the PATH (e.g. /usr/lib/postgresql/15/bin).
+BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+PG_BIN = env("PG_BIN", default="")
