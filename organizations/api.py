@@ -310,7 +310,8 @@ class MemberViewSet(ScopedViewSet):
         return with_attendance(super().get_queryset())
 
     @extend_schema(request=MemberLookupSerializer, responses=MemberSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    # Not a list: no pages, and none of the list's query filters (the schema would offer them).
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def lookup(self, request):
         """The members with this ID-card number, in the parks whose personal data the caller sees (a park
         admin's): a POST, so the number never stands in a URL or an access log. Elsewhere, nothing."""

@@ -25,8 +25,8 @@ ERRORS = {
 }
 WRITE_ERRORS = {"415": _("Unsupported media type: send JSON, a form or multipart.")}
 IDEMPOTENCY_ERRORS = {
-    "409": _("A request with the same Idempotency-Key is still being processed; retry in a moment."),
-    "422": _("The Idempotency-Key was already used for a different request."),
+    "409": idempotency.KeyInUse.default_detail,
+    "422": idempotency.KeyReused.default_detail,
 }
 IDEMPOTENCY_KEY = OpenApiParameter(
     idempotency.HEADER,

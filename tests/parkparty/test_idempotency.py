@@ -25,7 +25,7 @@ KEY = "0b4c5e2e-7d1f-4a55-9a0e-3f6d2c1b9a87"
 
 
 def post(client, payload, key=KEY, path="/meetings/"):
-    return client.post(f"{API}{path}", payload, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    return client.post(f"{API}{path}", payload, format="json", HTTP_IDEMPOTENCY_KEY=key, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_a_repeated_create_replays_the_first_answer_and_writes_once(world, as_role):

@@ -54,7 +54,7 @@ def test_the_same_meeting_posted_twice_with_its_token_is_logged_once(world, secr
     assert (again.status_code, again["Location"]) == (302, reverse("meeting-detail", args=[meeting.pk]))
     assert first["Location"] == again["Location"]
     shown = [str(message) for message in get_messages(again.wsgi_request)]
-    assert "This form had already been sent and saved: here is what it saved." in shown
+    assert "此表单已提交并保存过：以下是已保存的内容。" in shown
 
 
 def test_a_refused_post_keeps_nothing_and_its_token_serves_the_corrected_form(world, secretary):
