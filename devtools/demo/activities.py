@@ -416,6 +416,7 @@ class ActivityPlanner:
             full = application.full_on is not None
             application.member = PartyMember(
                 organization=application.organization,
+                park_id=application.organization.park_id,  # bulk-created: save() is not called
                 enterprise=application.enterprise,
                 name=application.name,
                 status=PartyMember.Status.FULL if full else PartyMember.Status.PROBATIONARY,

@@ -287,6 +287,7 @@ class ParkBuilder:
             full_member_on = joined_on + timedelta(days=365)
         member = PartyMember(
             organization=organization,
+            park_id=organization.park_id,  # bulk-created: save(), which derives it, is not called
             enterprise=enterprise,
             name=self.person(),
             status=status,
