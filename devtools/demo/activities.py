@@ -428,7 +428,7 @@ class ActivityPlanner:
             )
             members.append(application.member)
         for member in members:
-            member.clean_fields(exclude=["organization", "enterprise"])
+            member.clean_fields(exclude=["park", "organization", "enterprise"])
         _bulk(members, PartyMember)
         self.written.members += len(members)
         applications = [application for application, _introducers in self.applications]

@@ -326,7 +326,7 @@ class ParkBuilder:
         for enterprise in self.enterprises:
             enterprise.clean_fields(exclude=["park", "district", "grid"])
         for member in self.members:
-            member.clean_fields(exclude=["organization", "enterprise"])
+            member.clean_fields(exclude=["park", "organization", "enterprise"])
         _bulk(self.enterprises, Enterprise)
         _bulk(self.coverages, Coverage)
         _bulk(self.members, PartyMember)
