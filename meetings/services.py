@@ -187,6 +187,14 @@ def meeting_save(
     return meeting
 
 
+def require_unlocked(*, meeting: Meeting, actor) -> None:
+    """Refuse (403) a write on confirmed minutes the actor may not correct, saying why (LOCKED): the API
+    and the pages ask before they read the input, so a branch hears "locked", not a field error or a
+    bare 403. Minutes not confirmed are left to the write's own checks."""
+    if meeting.status == Meeting.Status.CONFIRMED:
+        access.require_writable(actor, meeting, LOCKED)
+
+
 def _check_unlocked(meeting: Meeting, reason: str, actor) -> None:
     stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
     confirmed = Meeting.Status.CONFIRMED

@@ -46,6 +46,7 @@ from meetings.selectors import (
     window_containing,
 )
 from meetings.services import (
+    LOCKED,
     attachment_add,
     chair_on,
     chair_schedule_generate,
@@ -54,6 +55,7 @@ from meetings.services import (
     matter_save,
     meeting_confirm,
     meeting_save,
+    require_unlocked,
 )
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
@@ -207,6 +209,12 @@ def meeting_edit(request, pk: int):
     """The log form for a recorded meeting; confirmed minutes change only with a reason, kept in history."""
     user = request.user
     meeting = get_object_or_404(access.visible(user, Meeting).select_related("host", "joint_body"), pk=pk)
+    try:
+        require_unlocked(meeting=meeting, actor=user)
+    except PermissionDenied as refusal:
+        # Django's 403 page shows no reason; the branch should read why it cannot edit.
+        context = {"meeting": meeting, "message": str(refusal)}
+        return render(request, "meetings/meeting_locked.html", context, status=403)
     if not access.can_write(user, meeting):
         raise PermissionDenied
     previous_guests = list(meeting.guests.all())
@@ -251,6 +259,7 @@ def meeting_detail(request, pk: int):
         "matters": access.visible(user, Matter).filter(meeting=meeting).select_related("enterprise"),
         "history": meeting_history(meeting),
         "can_edit": access.can_write(user, meeting),
+        "locked_message": LOCKED,
         "can_confirm": meeting.status == Meeting.Status.HELD and access.administers(user, meeting.park_id),
         "can_raise": access.may_write_any(user, Matter),
     }

@@ -88,9 +88,11 @@ def organization_dissolve(*, organization: Organization, on: date, actor=None) -
 
 
 def id_number_unusable() -> str:
-    """The one answer to an ID-card number already on a roster, whichever park's: saying "in use in
-    another park" would tell anyone who types numbers which people are party members elsewhere."""
-    return _("This ID-card number cannot be used. Check it, or ask the park's party committee.")
+    """The answer to an ID-card number already on this park's roster. Only this park's roster is asked:
+    a number held in another park is taken (a transfer under way, or a typo, which the operators see in
+    `selectors.members_in_several_parks`), since refusing it would tell a park admin who types numbers
+    which people are party members elsewhere."""
+    return _("Another member of this park has this ID-card number.")
 
 
 PERSONAL_FIELDS = ("id_number", "phone")
@@ -98,7 +100,7 @@ PERSONAL_FIELDS = ("id_number", "phone")
 
 def _member_errors(member: PartyMember, stored: PartyMember | None, actor) -> dict[str, str]:
     """What full_clean does not check: personal data only park admins set, an open organization, and
-    an ID-card number no other member holds."""
+    an ID-card number no other member of the park holds."""
     errors = {}
     park_id = member.organization.park_id if member.organization_id else None
     if actor is not None and not access.sees_personal_data(actor, park_id):
@@ -109,16 +111,18 @@ def _member_errors(member: PartyMember, stored: PartyMember | None, actor) -> di
     moved = stored is None or stored.organization_id != member.organization_id
     if moved and member.organization_id and member.organization.dissolved_on is not None:
         errors["organization"] = _("This organization is dissolved: choose one that is active.")
-    if member.id_number and _id_number_taken(member):
+    if member.id_number and member.organization_id and _id_number_taken(member):
         errors.setdefault("id_number", id_number_unusable())
     return errors
 
 
 def _model_errors(member: PartyMember) -> dict[str, list[str]]:
-    """full_clean's messages, but for the ID number's unique constraint: its words would tell."""
+    """full_clean's messages, but for the ID number's unique constraint (checked by `_id_number_taken`, in
+    words of our own) and the park, which follows the organization."""
     errors = {}
     others = [field.name for field in member._meta.fields if field.name != "id_number"]
-    for check in (lambda: member.full_clean(exclude=["id_number"]), lambda: member.clean_fields(exclude=others)):
+    checks = (lambda: member.full_clean(exclude=["id_number", "park"]), lambda: member.clean_fields(exclude=others))
+    for check in checks:
         try:
             check()
         except ValidationError as error:
@@ -127,7 +131,9 @@ def _model_errors(member: PartyMember) -> dict[str, list[str]]:
 
 
 def _id_number_taken(member: PartyMember) -> bool:
-    return PartyMember.objects.filter(id_number=member.id_number).exclude(pk=member.pk).exists()
+    """Held by another member of the member's own park; no other park's roster is read."""
+    park_id = member.organization.park_id
+    return PartyMember.objects.filter(park_id=park_id, id_number=member.id_number).exclude(pk=member.pk).exists()
 
 
 @transaction.atomic
@@ -135,7 +141,7 @@ def member_save(*, member: PartyMember, actor=None) -> PartyMember:
     """Add or change a member on a roster the actor keeps (a park admin's parks, a secretary's subtree).
 
     A member moves only from a roster the actor keeps to another they keep (403 otherwise). Refusals
-    name their field; a duplicate ID-card number gets the same words whichever park holds it."""
+    name their field; an ID-card number is refused only when another member of the same park holds it."""
     stored = PartyMember.objects.select_for_update().filter(pk=member.pk).first() if member.pk else None
     if stored is not None:
         access.require_writable(actor, stored)

@@ -104,6 +104,7 @@ class PartyMemberFactory(factory.django.DjangoModelFactory):
         model = PartyMember
 
     organization = factory.SubFactory(OrganizationFactory)
+    park = factory.SelfAttribute("organization.park")
     name = factory.Sequence(lambda n: f"党员{n}")
     status = PartyMember.Status.FULL
     joined_on = date(2010, 7, 1)

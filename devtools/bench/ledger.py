@@ -154,8 +154,10 @@ def member(ctx: ParkContext, k: int, operating: list[Enterprise]) -> PartyMember
     else:
         joined_on = between(rng, date(1975, 1, 1), HORIZON - timedelta(400))
         status = PartyMember.Status.FULL if fate < 0.97 else PartyMember.Status.TRANSFERRED_OUT
+    organization = rng.choice(ctx.tree.rolls)
     return PartyMember(
-        organization=rng.choice(ctx.tree.rolls),
+        organization=organization,
+        park_id=organization.park_id,  # bulk_create does not call save(), which derives it
         enterprise=rng.choice(operating) if operating and rng.random() < 0.85 else None,
         name=f"党员{n:07d}",
         status=status,

@@ -416,6 +416,7 @@ class ActivityPlanner:
             full = application.full_on is not None
             application.member = PartyMember(
                 organization=application.organization,
+                park_id=application.organization.park_id,  # bulk-created: save() is not called
                 enterprise=application.enterprise,
                 name=application.name,
                 status=PartyMember.Status.FULL if full else PartyMember.Status.PROBATIONARY,
@@ -427,7 +428,7 @@ class ActivityPlanner:
             )
             members.append(application.member)
         for member in members:
-            member.clean_fields(exclude=["organization", "enterprise"])
+            member.clean_fields(exclude=["park", "organization", "enterprise"])
         _bulk(members, PartyMember)
         self.written.members += len(members)
         applications = [application for application, _introducers in self.applications]

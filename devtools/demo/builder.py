@@ -287,6 +287,7 @@ class ParkBuilder:
             full_member_on = joined_on + timedelta(days=365)
         member = PartyMember(
             organization=organization,
+            park_id=organization.park_id,  # bulk-created: save(), which derives it, is not called
             enterprise=enterprise,
             name=self.person(),
             status=status,
@@ -325,7 +326,7 @@ class ParkBuilder:
         for enterprise in self.enterprises:
             enterprise.clean_fields(exclude=["park", "district", "grid"])
         for member in self.members:
-            member.clean_fields(exclude=["organization", "enterprise"])
+            member.clean_fields(exclude=["park", "organization", "enterprise"])
         _bulk(self.enterprises, Enterprise)
         _bulk(self.coverages, Coverage)
         _bulk(self.members, PartyMember)

@@ -197,6 +197,9 @@ class PartyMember(models.Model):
     organization = models.ForeignKey(
         Organization, models.PROTECT, related_name="members", verbose_name=_("organization")
     )
+    # The organization's park, stored (see save()) so that the database holds an ID-card number unique
+    # within a park: another park's roster is no business of this park's admins (docs/architecture.md).
+    park = models.ForeignKey(Park, models.PROTECT, related_name="+", editable=False, verbose_name=_("park"))
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         models.PROTECT,
@@ -232,7 +235,11 @@ class PartyMember(models.Model):
                 condition=~Q(status="full") | Q(full_member_on__isnull=False),
                 name="member_full_has_date",
             ),
-            models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""), name="member_unique_id_number"),
+            # One person once per park. The same number in two parks is a transfer under way or a typo,
+            # for the operators to see (selectors.members_in_several_parks), not for a park admin to learn.
+            models.UniqueConstraint(
+                fields=["park", "id_number"], condition=~Q(id_number=""), name="member_unique_id_number_per_park"
+            ),
         ]
         indexes = [
             # The ledger finding counts full members per enterprise.
@@ -241,6 +248,16 @@ class PartyMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived, not a rule: the park always follows the organization (which never changes park), on
+        # every path that saves a member (services, the operators' admin, the pipeline).
+        if self.organization_id is not None:
+            self.park_id = self.organization.park_id
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "organization" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "park"}
+        super().save(*args, **kwargs)
 
     @property
     def masked_id_number(self) -> str:

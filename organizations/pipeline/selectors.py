@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from organizations.models import Application, Organization, PartyMember, Stage
 from organizations.pipeline.services import eligible_on
+from organizations.selectors import persons
 from parkparty.figures import rate
 
 DUE_WITHIN_DAYS = 30
@@ -51,10 +52,10 @@ def member_stats(*, park_ids: list[int], since: date | None = None, until: date 
     members = PartyMember.objects.filter(organization__park_id__in=park_ids).exclude(
         status=PartyMember.Status.TRANSFERRED_OUT
     )
-    roster = members.aggregate(
-        members=Count("pk"),
-        probationary=Count("pk", filter=Q(status=PartyMember.Status.PROBATIONARY)),
-        middle_or_higher=Count("pk", filter=Q(post__in=PartyMember.MIDDLE_OR_HIGHER)),
+    roster = members.aggregate(  # people, not rows: one on two parks' rosters counts once
+        members=persons(),
+        probationary=persons(Q(status=PartyMember.Status.PROBATIONARY)),
+        middle_or_higher=persons(Q(post__in=PartyMember.MIDDLE_OR_HIGHER)),
     )
     period = Q()
     if since:
@@ -85,9 +86,8 @@ def member_stats(*, park_ids: list[int], since: date | None = None, until: date 
 def became_full_members(*, park_ids: list[int], since: date, until: date) -> int:
     """Members of the parks' organizations who became full members (转正) from `since` to `until`, both
     included, whatever their status now: one transferred out since still became full then. One query."""
-    return PartyMember.objects.filter(
-        organization__park_id__in=park_ids, full_member_on__gte=since, full_member_on__lte=until
-    ).count()
+    became = PartyMember.objects.filter(park_id__in=park_ids, full_member_on__gte=since, full_member_on__lte=until)
+    return became.aggregate(people=persons())["people"]
 
 
 def _cross_appointment(park_ids: list[int], roster: dict) -> dict:

@@ -165,6 +165,7 @@ def application_advance(
 def _enrol(application: Application, on: date) -> PartyMember:
     member = PartyMember(
         organization=application.organization,
+        park_id=application.organization.park_id,
         enterprise=application.enterprise,
         name=application.name,
         status=PartyMember.Status.PROBATIONARY,

@@ -236,13 +236,20 @@ def subsidy_cancel(*, subsidy: Subsidy, reason: str, actor=None) -> Subsidy:
 @transaction.atomic
 def subsidy_reverse(*, subsidy: Subsidy, reason: str, voucher_no: str, paid_on: date, actor=None) -> Subsidy:
     """Undo a payment with a negative entry of the same amount, paid with its own voucher. The original
-    stays as it was; the ledger nets the two to zero, and a corrected record may then be proposed."""
+    stays as it was; the ledger nets the two to zero, and a corrected record may then be proposed. With
+    four eyes on, the admin who recorded the payment does not reverse it; the reversal names who did
+    (`created_by`, `paid_by`)."""
     record = _locked(subsidy, actor)
     _require(record, Subsidy.Status.PAID, message=_("Only a paid record is reversed; cancel an unpaid one."))
     if record.is_reversal:
         raise ValidationError({"status": _("A reversal cannot itself be reversed.")})
     if Subsidy.objects.filter(reverses=record).exists():
         raise ValidationError({"status": _("This payment has already been reversed.")})
+    # Taking money back is a payment too: the one who recorded the payment does not also undo it alone.
+    _require_second_person(
+        record, actor, previous_id=record.paid_by_id, field="paid_by",
+        message=_("You recorded this payment: another park admin must reverse it (four eyes)."),
+    )  # fmt: skip
     errors = _payment_errors(voucher_no, paid_on)
     errors |= change_reason_errors(reason, missing=_("Say why the payment is reversed."))
     if errors:

@@ -376,9 +376,9 @@ def test_the_service_refuses_a_secretary_changing_an_id_number(world):
     assert "id_number" in refused.value.message_dict
 
 
-@pytest.mark.parametrize("holder", ["member_b", "other_member"])
-def test_a_duplicate_id_number_gets_the_same_words_whichever_park_holds_it(world, login, holder):
-    number = getattr(world, holder).id_number
+def test_a_duplicate_id_number_of_the_same_park_is_refused_in_words_of_our_own(world, login):
+    # Another park's numbers are not asked (tests/organizations/test_id_number_per_park.py).
+    number = world.member_b.id_number
 
     response = login("admin").post(reverse("member-new", args=[world.branch_a.pk]), a_member(world, id_number=number))
 

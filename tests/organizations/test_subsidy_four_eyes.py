@@ -105,3 +105,66 @@ def test_the_page_shows_the_refusal_above_the_form_and_saves_nothing(world, trea
     )
     assert approve.status_code == 200
     assert any("another park admin must approve" in e for e in approve.context["form"].non_field_errors())
+
+
+# --- reversals ---------------------------------------------------------------------------------------
+
+
+def reverse_payment(record, actor) -> Subsidy:
+    return services.subsidy_reverse(
+        subsidy=record, reason="金额算错", voucher_no="红-100", paid_on=date(2024, 10, 9), actor=actor
+    )
+
+
+def paid_by(world, payer, approver) -> Subsidy:
+    return pay(services.subsidy_approve(subsidy=proposed_by(world, payer), actor=approver), payer)
+
+
+def test_the_payer_cannot_reverse_the_payment_they_recorded(world, treasurer):
+    admin = world.users["admin"]
+    record = paid_by(world, admin, treasurer)
+    with pytest.raises(ValidationError) as error:
+        reverse_payment(record, admin)
+    assert list(error.value.message_dict) == ["paid_by"]
+    assert not Subsidy.objects.filter(reverses=record).exists()
+
+
+def test_another_admin_reverses_the_payment_and_the_reversal_names_them(world, treasurer):
+    admin = world.users["admin"]
+    record = paid_by(world, admin, treasurer)
+    reversal = reverse_payment(record, treasurer)
+    reversal.refresh_from_db()
+    assert (reversal.reverses, reversal.amount, reversal.created_by, reversal.paid_by) == (
+        record, -record.amount, treasurer, treasurer,
+    )  # fmt: skip
+
+
+def test_with_four_eyes_off_the_payer_reverses_alone(world):
+    Park.objects.filter(pk=world.park.pk).update(four_eyes=False)
+    admin = world.users["admin"]
+    record = pay(services.subsidy_approve(subsidy=proposed_by(world, admin), actor=admin), admin)
+    assert reverse_payment(record, admin).paid_by == admin
+
+
+def test_the_api_refuses_the_payers_reversal_naming_the_field(world, treasurer, as_role, as_treasurer):
+    record = paid_by(world, world.users["admin"], treasurer)
+    data = {"reason": "金额算错", "voucher_no": "红-101", "paid_on": "2024-10-09"}
+    refused = as_role("admin").post(f"{API}/subsidies/{record.pk}/reverse/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert "another park admin must reverse it" in refused.json()["paid_by"][0]
+    assert as_treasurer.post(f"{API}/subsidies/{record.pk}/reverse/", data).status_code in (200, 201)
+
+
+def test_the_reverse_page_shows_the_refusal_and_saves_nothing(world, treasurer):
+    admin = world.users["admin"]
+    record = paid_by(world, admin, treasurer)
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        reverse("subsidy-reverse", args=[record.pk]),
+        {"reason": "金额算错", "voucher_no": "红-102", "paid_on": "2024-10-09"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert any("another park admin must reverse it" in e for e in response.context["form"].non_field_errors())
+    assert not Subsidy.objects.filter(reverses=record).exists()
