@@ -215,3 +215,33 @@ def test_a_park_admin_may_not_revoke_a_superusers_token_even_in_their_park(login
 
     assert login("admin").post(reverse("user-token-revoke", args=[root.pk])).status_code == 403
     assert Token.objects.filter(user=root).exists()
+
+
+# --- the operators' admin -----------------------------------------------------------------------------
+
+
+def test_the_operators_token_list_shows_the_start_of_each_key_not_the_key(users, settings):
+    settings.TOKEN_TTL_DAYS = 5
+    token = Token.objects.create(user=users["viewer"])
+    client = Client()
+    client.force_login(User.objects.create_superuser("token-root", password="x"))
+
+    response = client.get(reverse("admin:authtoken_tokenproxy_changelist"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{token.key[:6]}…" in page
+    assert token.key not in page
+
+
+def test_a_token_deleted_in_the_operators_admin_is_logged_as_revoked(users):
+    Token.objects.create(user=users["viewer"])
+    root = User.objects.create_superuser("token-root", password="x")
+    client = Client()
+    client.force_login(root)
+
+    response = client.post(reverse("admin:authtoken_tokenproxy_delete", args=[users["viewer"].pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=users["viewer"]).exists()
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.TOKEN_REVOKED, user=users["viewer"]).exists()
