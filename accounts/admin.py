@@ -15,11 +15,15 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import Account
 from parkparty import security
+from parkparty.drf import token_expires_at
 from parkparty.models import SecurityEvent
 
 User = get_user_model()
@@ -102,3 +106,23 @@ class OperatorUserAdmin(UserAdmin):
             services.account_delete(user=obj, actor=request.user)
         except ValidationError as error:  # recorded something since the confirmation page
             messages.error(request, " ".join(error.messages))
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class OperatorTokenAdmin(TokenAdmin):
+    """DRF's token admin (superusers only, as the whole site), listing the first characters of each key
+    and when it expires, not the key: a key is shown once, to whoever made it (the message after adding
+    one here names it). Deleting one here is logged like a revocation (parkparty.security's signal)."""
+
+    list_display = ("key_start", "user", "created", "expires")
+
+    @admin.display(description=_("key"))
+    def key_start(self, token) -> str:
+        return f"{token.key[: selectors.KEY_PREFIX]}…"
+
+    @admin.display(description=_("expires"))
+    def expires(self, token):
+        return token_expires_at(token) or _("never")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from accounts.models import Account
 from accounts.services import AccountRole
 from enterprises.models import Instructor
+from parkparty.drf import token_expires_at
 from parkparty.models import Grant
 
 User = get_user_model()
@@ -42,3 +45,23 @@ def parks_of_login(user) -> set[int]:
     homes = Account.objects.filter(user=user, park__isnull=False).order_by().values_list("park_id", flat=True)
     instructed = Instructor.objects.filter(user=user).order_by().values_list("park_id", flat=True)
     return set(homes.union(instructed))
+
+
+# Characters of a token's key shown after the answer that made it: enough to tell two keys apart, far
+# too few to use one.
+KEY_PREFIX = 6
+
+
+def token_facts(user) -> dict:
+    """The login's API token (None if it has none), the first characters of its key, when it expires
+    (None: never) and whether it has. One query."""
+    token = Token.objects.filter(user=user).first()
+    if token is None:
+        return {"token": None}
+    expires_at = token_expires_at(token)
+    return {
+        "token": token,
+        "prefix": token.key[:KEY_PREFIX],
+        "expires_at": expires_at,
+        "expired": expires_at is not None and expires_at <= timezone.now(),
+    }

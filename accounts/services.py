@@ -371,6 +371,14 @@ def password_changed(*, user) -> None:
         account.save(update_fields=["must_change_password"])
 
 
+def password_reset_by_mail(*, user) -> None:
+    """The person set a new password through the link of a reset mail: as after a change of their own
+    (password_changed), and a lockout of the account is lifted, as after a park admin's reset – whoever
+    holds the mailbox has shown they are the person."""
+    password_changed(user=user)
+    transaction.on_commit(lambda: _unlock(user.get_username()))
+
+
 # --- API tokens (one per login) ----------------------------------------------------------------------
 # Every token made or revoked goes through these two functions (the security log hooks them).
 

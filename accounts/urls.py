@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.user_deactivate, name="user-deactivate"),
     path("<int:pk>/reactivate/", views.user_reactivate, name="user-reactivate"),
     path("<int:pk>/password/", views.user_password, name="user-password"),
+    path("<int:pk>/token/revoke/", views.user_token_revoke, name="user-token-revoke"),
 ]

@@ -35,7 +35,7 @@ from accounts.forms import (
 from accounts.middleware import SESSION_KEY, forget_password_change
 from accounts.models import Account
 from organizations.models import Park
-from parkparty import access
+from parkparty import access, mail
 from parkparty.history import Source, revisions
 from parkparty.models import Grant
 from parkparty.pages import save_form
@@ -144,6 +144,7 @@ def user_detail(request, pk: int):
         "instructor": getattr(shown, "instructor", None),
         "history": revisions(*sources),
         "is_self": shown.pk == request.user.pk,
+        "api_token": selectors.token_facts(shown),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -228,6 +229,17 @@ def user_password(request, pk: int):
     return _password_page(request, shown, password, created=False)
 
 
+@login_required
+@require_POST
+def user_token_revoke(request, pk: int):
+    shown = _visible_user(request, pk)
+    if services.revoke_tokens(shown, actor=request.user, reason="revoked"):
+        messages.success(request, _("The login's API token is revoked."))
+    else:
+        messages.info(request, _("The login has no API token."))
+    return redirect("user-detail", shown.pk)
+
+
 # --- a sheet of logins --------------------------------------------------------------------------------
 
 
@@ -310,3 +322,34 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
+
+
+# --- a forgotten password -----------------------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail when the portal sends e-mail (parkparty.mail). When it does not, the page
+    says so and offers no form, and a POST sends nothing and answers the same page: a park admin resets
+    the password (`/users/<id>/`), and no page pretends a mail is on its way."""
+
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, email_on=mail.email_configured())
+
+    def post(self, request, *args, **kwargs):
+        if not mail.email_configured():
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's; the new password is the person's own, as after a change: the forced change ends, the API
+    token is revoked and a lockout of the account is lifted."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_reset_by_mail(user=form.user)
+        return response

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import pagination, permissions, status
@@ -38,7 +39,10 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         user, token = super().authenticate_credentials(key)
         expires_at = token_expires_at(token)
         if expires_at is not None and expires_at <= timezone.now():
-            raise AuthenticationFailed(_("The token has expired: make a new one on your token page."))
+            page = reverse("token")
+            raise AuthenticationFailed(
+                _("The token has expired: make a new one on your token page, %(page)s.") % {"page": page}
+            )
         return user, token
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -316,3 +317,30 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2024")
 # directory of pg_dump and pg_restore when they are not on the PATH (e.g. /usr/lib/postgresql/15/bin).
 BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
 PG_BIN = env("PG_BIN", default="")
+
+# E-mail (docs/operations.md, "E-mail from the environment"): off unless EMAIL_HOST names an SMTP server
+# (parkparty.mail.email_configured decides). Off, nothing leaves: DEBUG prints mails on the console,
+# other modes drop them, and the password-reset page says the portal sends no e-mail.
+EMAIL_HOST = env("EMAIL_HOST", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)  # TLS from the first byte, usually on port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    # Django's SMTP backend refuses the pair only when the first mail is sent: stop at start-up instead.
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: set one of them.")
+EMAIL_PORT = env.int("EMAIL_PORT", default=465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+# A password reset sends while its page waits: a server that does not answer must not hold it for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# With a server the sender has no default: most servers refuse Django's webmaster@localhost, and the
+# mails would be lost in silence (a failed reset mail is only logged).
+DEFAULT_FROM_EMAIL = (
+    env("DEFAULT_FROM_EMAIL") if EMAIL_HOST else env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+)
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"

@@ -41,6 +41,7 @@ def test_an_expired_token_is_refused_with_401_and_a_message(world, settings):
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
     assert "expired" in response.json()["detail"]
+    assert "/accounts/token/" in response.json()["detail"]  # where to make a new one
 
 
 def test_a_ttl_of_zero_never_expires(world, settings):

@@ -36,6 +36,7 @@ from tests.parkparty.matrix_ratings_pages import ROUTES as RATINGS_PAGES
 from tests.parkparty.matrix_reports import ROUTES as REPORTS
 from tests.parkparty.matrix_rules import ROUTES as RULES
 from tests.parkparty.matrix_seclog import ROUTES as SECLOG
+from tests.parkparty.matrix_tokens import ROUTES as TOKENS
 
 ROUTES = [
     Route("healthz", "get", lambda w: "/healthz", statuses(200, 200, 200, 200, 200, 200, 200)),
@@ -196,6 +197,7 @@ ROUTES += ACCOUNTS
 ROUTES += EXPORTS
 ROUTES += SECLOG
 ROUTES += ORACLES
+ROUTES += TOKENS
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")
