@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.services import AccountRole
 from enterprises.models import Instructor
 from organizations.models import Organization, Park
+from parkparty.dates import work_plan
 from parkparty.forms import DateInput, ServiceErrorsMixin
 from parkparty.models import Role, SecurityEvent
 from parkparty.widgets import SearchSelect
@@ -117,8 +118,9 @@ class SecurityLogFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Event"), required=False, choices=[("", _("any event")), *SecurityEvent.Kind.choices]
     )
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    until = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    # In the portal's years: a year 1 or 9999 has no moment in UTC to compare with (a 500 before this).
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput, validators=[work_plan])
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput, validators=[work_plan])
 
     def clean(self):
         data = super().clean()

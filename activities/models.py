@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from parkparty.dates import work_fact, work_plan
 from parkparty.models import UploadedDocument
 from parkparty.uploads import SUFFIXES
 
@@ -80,7 +81,8 @@ class Activity(models.Model):
     kind = models.CharField(_("kind of activity"), max_length=20, choices=ActivityKind.choices)
     title = models.CharField(pgettext_lazy("document", "title"), max_length=150)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.HELD)
-    starts_at = models.DateTimeField(_("starts at"))
+    # A plan's bounds on the field; a held activity's time is a fact, not in the future (activity_errors).
+    starts_at = models.DateTimeField(_("starts at"), validators=[work_plan])
     duration_minutes = models.PositiveIntegerField(
         _("duration in minutes"), default=60, validators=[MinValueValidator(1)]
     )
@@ -142,8 +144,8 @@ class VenueBooking(models.Model):
     organization = models.ForeignKey(
         "organizations.Organization", models.PROTECT, related_name="venue_bookings", verbose_name=_("booked by")
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[work_plan])
+    ends_at = models.DateTimeField(_("ends at"), validators=[work_plan])
     activity = models.OneToOneField(
         Activity, models.CASCADE, null=True, blank=True, related_name="booking", verbose_name=_("activity")
     )
@@ -196,8 +198,8 @@ class Designation(models.Model):
     members = models.ManyToManyField(
         "organizations.PartyMember", blank=True, related_name="designations", verbose_name=_("members")
     )
-    started_on = models.DateField(_("started on"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), validators=[work_fact])
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[work_fact])
 
     history = HistoricalRecords()
 

@@ -28,7 +28,7 @@ from activities.models import (
 from meetings.services import HOSTING_KINDS
 from organizations.models import Organization, PartyMember
 from parkparty import access
-from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
+from parkparty.dates import date_errors, year_in_range
 from parkparty.history import sync_rows, user_or_none
 from parkparty.uploads import store_upload
 
@@ -60,11 +60,8 @@ def _booking_errors(booking: VenueBooking) -> dict[str, str]:
     if booking.starts_at is None or booking.ends_at is None or booking.ends_at <= booking.starts_at:
         return {"ends_at": _("A booking ends after it starts.")}
     # Before the overlap query: a time in year 1 has no UTC equivalent to compare with (a 500 before this).
-    if not (year_in_range(booking.starts_at.year) and year_in_range(booking.ends_at.year)):
-        latest = timezone.localdate().year + YEARS_AHEAD
-        return {
-            "starts_at": _("Give a date between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": latest}
-        }
+    if bounds := date_errors(booking, ["starts_at", "ends_at"]):
+        return bounds
     if booking.organization.park_id != booking.venue.park_id:
         errors["venue"] = _("This venue is in another park.")
     owner = booking.venue.owner
@@ -109,11 +106,8 @@ def booking_save(*, booking: VenueBooking, actor=None) -> VenueBooking:
 def _time_errors(activity: Activity) -> dict[str, str]:
     if activity.starts_at is None:
         return {"starts_at": _("Give the time the activity starts.")}
-    latest = timezone.localdate().year + YEARS_AHEAD
-    if not year_in_range(timezone.localtime(activity.starts_at).year):
-        return {
-            "starts_at": _("Give a date between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": latest}
-        }
+    if bounds := date_errors(activity, ["starts_at"]):
+        return bounds
     if activity.status == Activity.Status.HELD and activity.starts_at > timezone.now():
         return {"starts_at": _("An activity cannot have been held in the future.")}
     return {}
@@ -232,10 +226,11 @@ def designation_errors(
     """Why `designation_save` would refuse it: dates in order and not in the future, members from the
     organization's subtree (`eligible`, their ids, when the caller holds the roster)."""
     errors = {}
-    if designation.started_on is None or not year_in_range(designation.started_on.year):
-        errors["started_on"] = _("Give a date between 2000 and five years from now.")
+    if designation.started_on is None:
+        errors["started_on"] = _("Give the day the designation starts.")
     elif designation.started_on > timezone.localdate():
         errors["started_on"] = _("A designation cannot start in the future.")
+    errors = date_errors(designation, ["started_on", "ended_on"]) | errors
     if designation.ended_on and designation.started_on and designation.ended_on <= designation.started_on:
         errors["ended_on"] = _("A designation ends after it starts.")
     if members:

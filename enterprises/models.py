@@ -126,8 +126,8 @@ class Coverage(models.Model):
     organization = models.ForeignKey(
         "organizations.Organization", models.PROTECT, related_name="coverages", verbose_name=_("organization")
     )
-    started_on = models.DateField(_("started on"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), validators=[fact_date])
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[fact_date])
 
     history = HistoricalRecords()
 
@@ -199,8 +199,8 @@ class InstructorAssignment(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, models.PROTECT, related_name="instructor_assignments", verbose_name=_("enterprise")
     )
-    started_on = models.DateField(_("started on"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), validators=[fact_date])
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[fact_date])
 
     history = HistoricalRecords()
 

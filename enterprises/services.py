@@ -13,13 +13,16 @@ from django.utils.translation import gettext as _
 from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
 from organizations.models import Organization
 from parkparty import access
+from parkparty.dates import date_errors, fact_date
 from parkparty.relations import loaded_relations
 
 
 def coverage_errors(coverage: Coverage, *, replacing: Coverage | None = None) -> dict[str, str]:
     """Every reason this coverage cannot stand, keyed by field; empty when it is fine. `replacing` is
     the open coverage that ends the day this one starts (coverage_start), so it is no overlap."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = date_errors(coverage)
+    if errors:
+        return errors  # a year 1 or 9999 goes no further: nothing is compared with it
     start, end = coverage.started_on, coverage.ended_on
     if start and end and end <= start:
         errors["ended_on"] = _("The end must come after the start.")
@@ -66,6 +69,8 @@ def coverage_start_errors(*, enterprise: Enterprise, organization: Organization,
 
 def _start_errors(coverage: Coverage, *, current: Coverage | None) -> dict[str, str]:
     """Why `coverage` cannot start, `current` being the enterprise's open coverage it would end."""
+    if bounds := date_errors(coverage, ["started_on"]):
+        return bounds
     if current and coverage.started_on <= current.started_on:
         return {"started_on": _("The current coverage started on or after this date.")}
     return coverage_errors(coverage, replacing=current)
@@ -232,6 +237,8 @@ def assignment_start_errors(*, instructor: Instructor, enterprise: Enterprise, o
         return {"enterprise": _("The enterprise is in another park than the instructor.")}
     if on is None:
         return {"started_on": _("Give the day the assignment starts.")}
+    if (message := fact_date.error(on)) is not None:
+        return {"started_on": message}
     if not _operating_on(enterprise, on):
         return {"started_on": _("The enterprise was not operating in the park on this date.")}
     pair = InstructorAssignment.objects.filter(instructor=instructor, enterprise=enterprise)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from parkparty.dates import fact_date, planned_date
+from parkparty.dates import fact_date, planned_date, work_plan
 from parkparty.models import UploadedDocument
 from parkparty.uploads import SUFFIXES
 
@@ -77,7 +77,7 @@ class JointBody(models.Model):
     park = models.ForeignKey("organizations.Park", models.PROTECT, related_name="joint_bodies", verbose_name=_("park"))
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(pgettext_lazy("joint body", "kind"), max_length=30, choices=Kind.choices)
-    established_on = models.DateField(_("established on"))
+    established_on = models.DateField(_("established on"), validators=[fact_date])
     # How often the chair passes on: monthly (Dehua's 双联工作会议) or quarterly.
     cadence = models.CharField(
         _("chair rotates every"),
@@ -131,7 +131,7 @@ class ChairTerm(models.Model):
     """Who chairs in a month (or quarter) starting on `starts_on`: the rotating chair (轮值主席)."""
 
     joint_body = models.ForeignKey(JointBody, models.CASCADE, related_name="terms", verbose_name=_("joint body"))
-    starts_on = models.DateField(_("starts on"))
+    starts_on = models.DateField(_("starts on"), validators=[work_plan])
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", models.PROTECT, related_name="chair_terms", verbose_name=_("chair enterprise")
     )
@@ -169,8 +169,9 @@ class Meeting(models.Model):
     )
     kind = models.CharField(pgettext_lazy("meeting", "kind"), max_length=30, choices=MeetingKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
-    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
-    held_at = models.DateTimeField(_("held at"), null=True, blank=True)
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True, validators=[work_plan])
+    # A plan's bounds on the field; a held meeting's time is a fact, not in the future (meeting_errors).
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True, validators=[work_plan])
     place = models.CharField(_("place"), max_length=200, blank=True)
     venue = models.ForeignKey(
         "activities.Venue", models.PROTECT, null=True, blank=True, related_name="meetings", verbose_name=_("venue")

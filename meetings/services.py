@@ -34,7 +34,7 @@ from meetings.models import (
 )
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
-from parkparty.dates import EARLIEST_YEAR, YEARS_AHEAD, year_in_range
+from parkparty.dates import date_errors, year_in_range
 from parkparty.history import change_reason_errors, sync_rows
 from parkparty.uploads import store_upload
 
@@ -71,17 +71,11 @@ class GuestLine:
 
 
 # A year 51 is a typing slip (and Asia/Shanghai had no standard offset then, so such a time cannot even
-# be written as RFC 3339): meeting times lie in parkparty.dates' years.
+# be written as RFC 3339): meeting times lie in the fields' DateBounds, checked before anything compares them.
 
 
 def _time_errors(meeting: Meeting) -> dict[str, str]:
-    errors = {}
-    latest = timezone.localdate().year + YEARS_AHEAD
-    for field in ("scheduled_at", "held_at"):
-        moment = getattr(meeting, field)
-        if moment is not None and not year_in_range(timezone.localtime(moment).year):
-            errors[field] = _("Give a date between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": latest}
-    return errors
+    return date_errors(meeting, ["scheduled_at", "held_at"])
 
 
 def meeting_errors(
@@ -343,6 +337,8 @@ def chair_schedule_generate(*, joint_body: JointBody, year: int, actor) -> list[
     seats = list(joint_body.seats.select_related("enterprise"))
     if not seats:
         raise ValidationError({"seats": _("The joint body has no rotation list.")})
+    if not year_in_range(year):
+        raise ValidationError({"year": _("Give a year between 2000 and five years from now.")})
     if year < joint_body.established_on.year:
         raise ValidationError({"year": _("The joint body was founded after this year.")})
     existing = {term.starts_on: term for term in joint_body.terms.filter(starts_on__year=year)}

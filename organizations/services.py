@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from organizations.models import District, Grid, Organization, Park, PartyMember
 from organizations.ratings.services import star_levels_install_defaults
 from parkparty import access
-from parkparty.dates import year_in_range
+from parkparty.dates import fact_date
 from parkparty.models import Grant, Role
 
 
@@ -69,9 +69,11 @@ def organization_dissolve(*, organization: Organization, on: date, actor=None) -
     """Dissolve an organization. Refused while it has active sub-organizations; its coverages end the same day."""
     if organization.dissolved_on is not None:
         raise ValidationError({"dissolved_on": _("This organization is already dissolved.")})
-    if on is None or not year_in_range(on.year) or on > timezone.localdate():
+    if on is None or on > timezone.localdate():
         # A date ahead would stick: a dissolved organization is not dissolved again on the right day.
         raise ValidationError({"dissolved_on": _("Give the day it was dissolved: today or earlier.")})
+    if (message := fact_date.error(on)) is not None:
+        raise ValidationError({"dissolved_on": message})
     children = Organization.objects.filter(path__startswith=organization.path, depth=organization.depth + 1)
     if children.filter(dissolved_on__isnull=True).exists():
         raise ValidationError({"dissolved_on": _("Dissolve or move its sub-organizations first.")})

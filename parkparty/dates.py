@@ -7,52 +7,103 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-# Meetings and reports of this portal lie in this century, and at most a few years ahead.
-EARLIEST_YEAR = 2000
-YEARS_AHEAD = 5
-
-
-# Every date a person enters lies on or after this day (the party's founding year: no member joined
-# and no organization was founded before it), and a date that records a fact lies on or before today;
-# one that plans something lies at most in the YEARS_AHEAD-th calendar year ahead.
+# Every date a person enters lies on or after a first day, and a date that records a fact lies on or
+# before today; one that plans something lies at most in the YEARS_AHEAD-th calendar year ahead.
+# People and the park's structure (members, organizations, enterprises, coverage) date from FIRST_DAY,
+# the party's founding year: no member joined and no organization was founded before it. The portal's
+# own work records (meetings, activities, bookings, ratings, subsidies, plans, the pipeline, reports)
+# date from WORK_FIRST_DAY: a year before it is a typing slip.
 FIRST_DAY = date(1921, 1, 1)
+WORK_FIRST_DAY = date(2000, 1, 1)
+YEARS_AHEAD = 5
 
 
 def last_planned_day() -> date:
     return date(timezone.localdate().year + YEARS_AHEAD, 12, 31)
 
 
+def _day_of(value) -> date:
+    """The day of a date, or of a moment in the park's time zone."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            try:
+                return timezone.localtime(value).date()
+            except (OverflowError, ValueError):  # year 1 or 9999 with an offset: outside any bounds anyway
+                return value.date()
+        return value.date()
+    return value
+
+
 @deconstructible
 class DateBounds:
     """A model field's validator: the day lies in the portal's years; a fact's day is not after today.
-    On the field, so full_clean (services, imports) and ModelSerializers (the API) all check it."""
+    On the field, so full_clean (services, imports) and ModelSerializers (the API) all check it, and
+    `date_errors` lets a service check it before anything else reads the date."""
 
-    def __init__(self, fact: bool = True):
+    def __init__(self, fact: bool = True, first: date = FIRST_DAY):
         self.fact = fact
+        self.first = first
+
+    def last(self) -> date:
+        return timezone.localdate() if self.fact else last_planned_day()
+
+    def holds(self, value) -> bool:
+        return self.first <= _day_of(value) <= self.last()
+
+    def holds_year(self, year: int) -> bool:
+        return self.first.year <= year <= self.last().year
 
     def __call__(self, value) -> None:
-        day = timezone.localtime(value).date() if isinstance(value, datetime) and timezone.is_aware(value) else value
-        day = day.date() if isinstance(day, datetime) else day
-        last = timezone.localdate() if self.fact else last_planned_day()
-        if not (FIRST_DAY <= day <= last):
+        if not self.holds(value):
             if self.fact:
                 message = _("Give a date from %(first)s to today.")
             else:
                 message = _("Give a date from %(first)s to %(last)s.")
             raise ValidationError(
-                message, code="date_bounds", params={"first": FIRST_DAY.isoformat(), "last": last.isoformat()}
+                message, code="date_bounds", params={"first": self.first.isoformat(), "last": self.last().isoformat()}
             )
 
+    def error(self, value) -> str | None:
+        """The message `__call__` raises for `value`, or None when it lies within the bounds."""
+        try:
+            self(value)
+        except ValidationError as error:
+            return error.messages[0]
+        return None
+
     def __eq__(self, other) -> bool:
-        return isinstance(other, DateBounds) and other.fact == self.fact
+        return isinstance(other, DateBounds) and (other.fact, other.first) == (self.fact, self.first)
 
 
 fact_date = DateBounds(fact=True)
 planned_date = DateBounds(fact=False)
+work_fact = DateBounds(fact=True, first=WORK_FIRST_DAY)
+work_plan = DateBounds(fact=False, first=WORK_FIRST_DAY)
+
+
+def bounds_of(field) -> DateBounds | None:
+    """The DateBounds validator of a model field, if it has one."""
+    return next((v for v in field.validators if isinstance(v, DateBounds)), None)
+
+
+def date_errors(instance, fields: list[str] | None = None) -> dict[str, str]:
+    """The DateBounds messages of a model instance's dates (all of them, or `fields`), by field: for a
+    service that must refuse a date before it reaches a query or a comparison (a year 1 has no UTC
+    equivalent), and for a bulk loader that does not run full_clean. Empty dates are left to the field."""
+    errors = {}
+    for field in instance._meta.concrete_fields:
+        bounds = bounds_of(field)
+        value = getattr(instance, field.attname)
+        if bounds is None or value is None or (fields is not None and field.name not in fields):
+            continue
+        if (message := bounds.error(value)) is not None:
+            errors[field.name] = message
+    return errors
 
 
 def year_in_range(year: int) -> bool:
-    return EARLIEST_YEAR <= year <= timezone.localdate().year + YEARS_AHEAD
+    """A year a work record names (a plan's, a rating's, a period code's): the years of `work_plan`."""
+    return work_plan.holds_year(year)
 
 
 def parse_month(text: str) -> date | None:

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from organizations.models.structure import Organization, Park, PartyMember
+from parkparty.dates import work_fact, work_plan
 
 
 class Stage(models.TextChoices):
@@ -48,13 +49,15 @@ class Application(models.Model):
     )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.APPLICANT)
-    applied_on = models.DateField(_("applied on"))
-    activist_on = models.DateField(_("activist since"), null=True, blank=True)
-    target_on = models.DateField(_("development target since"), null=True, blank=True)
-    probationary_on = models.DateField(_("probationary since"), null=True, blank=True)
-    full_on = models.DateField(_("full member since"), null=True, blank=True)
+    applied_on = models.DateField(_("applied on"), validators=[work_fact])
+    activist_on = models.DateField(_("activist since"), null=True, blank=True, validators=[work_fact])
+    target_on = models.DateField(_("development target since"), null=True, blank=True, validators=[work_fact])
+    probationary_on = models.DateField(_("probationary since"), null=True, blank=True, validators=[work_fact])
+    full_on = models.DateField(_("full member since"), null=True, blank=True, validators=[work_fact])
     # A probation extended (延长预备期, at most a year) ends later; the reason is kept.
-    probation_extended_until = models.DateField(_("probation extended until"), null=True, blank=True)
+    probation_extended_until = models.DateField(
+        _("probation extended until"), null=True, blank=True, validators=[work_plan]
+    )
     extension_reason = models.CharField(_("reason for the extension"), max_length=300, blank=True)
     recommended_by = models.CharField(
         _("recommended by"), max_length=20, choices=Recommendation.choices, blank=True, default=""
@@ -66,7 +69,7 @@ class Application(models.Model):
     member = models.OneToOneField(
         PartyMember, models.PROTECT, null=True, blank=True, related_name="application", verbose_name=_("member")
     )
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, validators=[work_fact])
 
     history = HistoricalRecords()
 
@@ -105,7 +108,7 @@ class ApplicationStep(models.Model):
 
     application = models.ForeignKey(Application, models.CASCADE, related_name="steps", verbose_name=_("application"))
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
-    on = models.DateField(_("date"))
+    on = models.DateField(_("date"), validators=[work_fact])
     approved_by = models.CharField(_("approving body"), max_length=150, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(

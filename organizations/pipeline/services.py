@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import STAGES, Application, ApplicationStep, Organization, PartyMember, Stage
 from parkparty import access
-from parkparty.dates import year_in_range
+from parkparty.dates import work_fact
 from parkparty.history import change_reason_errors, user_or_none
 
 DATE_FIELDS = {
@@ -51,10 +51,12 @@ def eligible_on(application: Application) -> date | None:
 
 
 def _date_errors(on: date | None, field: str, after: date | None) -> dict[str, str]:
-    if on is None or not year_in_range(on.year):
-        return {field: _("Give a date between 2000 and five years from now.")}
+    if on is None:
+        return {field: _("Give the date of the step.")}
     if on > timezone.localdate():
         return {field: _("A step cannot be dated in the future.")}
+    if (message := work_fact.error(on)) is not None:
+        return {field: message}
     if after is not None and on < after:
         return {field: _("A step cannot be dated before the previous one (%(date)s).") % {"date": after}}
     return {}

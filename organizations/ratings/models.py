@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from organizations.models.structure import Organization, Park
+from parkparty.dates import work_fact
 from parkparty.models import UploadedDocument
 from parkparty.uploads import SUFFIXES
 
@@ -146,7 +147,7 @@ class Rating(models.Model):
     sheet = models.ForeignKey(ScoringSheet, models.PROTECT, related_name="ratings", verbose_name=_("scoring sheet"))
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
-    assessed_on = models.DateField(_("assessed on"))
+    assessed_on = models.DateField(_("assessed on"), validators=[work_fact])
     total = models.DecimalField(_("total score"), max_digits=5, decimal_places=2, default=Decimal(0))
     stars = models.PositiveSmallIntegerField(_("stars"), default=1)
     classification = models.CharField(
@@ -273,7 +274,7 @@ class Honor(models.Model):
         verbose_name=_("enterprise"),
     )
     awarded_by = models.CharField(_("awarded by"), max_length=100, blank=True)
-    awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
+    awarded_on = models.DateField(_("awarded on"), null=True, blank=True, validators=[work_fact])
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()

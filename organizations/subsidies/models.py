@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from organizations.models.structure import Organization, Park, PartyMember
 from organizations.ratings.models import MAX_STARS, Rating
+from parkparty.dates import work_fact, work_plan
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -41,7 +42,7 @@ class SubsidyRule(models.Model):
 
     park = models.ForeignKey(Park, models.PROTECT, related_name="subsidy_rules", verbose_name=_("park"))
     kind = models.CharField(_("kind of subsidy"), max_length=30, choices=SubsidyKind.choices)
-    valid_from = models.DateField(_("valid from"))
+    valid_from = models.DateField(_("valid from"), validators=[work_plan])
     share = models.DecimalField(
         _("share of dues returned"),
         max_digits=5,
@@ -101,7 +102,7 @@ class DuesCollection(models.Model):
 
     park = models.ForeignKey(Park, models.PROTECT, related_name="dues", verbose_name=_("park"))
     organization = models.ForeignKey(Organization, models.PROTECT, related_name="dues", verbose_name=_("organization"))
-    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    month = models.DateField(_("month"), help_text=_("The first day of the month."), validators=[work_fact])
     amount = models.DecimalField(_("dues collected"), **MONEY, validators=[MinValueValidator(Decimal(0))])
     members_paying = models.PositiveIntegerField(_("members paying"), default=0)
     recorded_by = models.ForeignKey(
@@ -159,7 +160,7 @@ class Subsidy(models.Model):
     kind = models.CharField(_("kind of subsidy"), max_length=30, choices=SubsidyKind.choices)
     # A period code (YYYY-MM, YYYY-Qn, YYYY-H1/H2 or YYYY) and its first day, for filters and yearly sums.
     period = models.CharField(_("period"), max_length=7)
-    period_start = models.DateField(_("period starts"))
+    period_start = models.DateField(_("period starts"), validators=[work_plan])
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
     # The basis: the rule the amount was computed with, and the rating or dues record behind it.
@@ -177,7 +178,7 @@ class Subsidy(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     voucher_no = models.CharField(_("voucher number"), max_length=50, blank=True)
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, validators=[work_fact])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by")
     )

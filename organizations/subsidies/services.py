@@ -28,7 +28,7 @@ from organizations.models import (
 )
 from organizations.subsidies import selectors
 from parkparty import access
-from parkparty.dates import parse_period, quarter_bounds, quarter_code, year_in_range
+from parkparty.dates import date_errors, parse_period, quarter_bounds, quarter_code, work_fact, year_in_range
 from parkparty.history import change_reason_errors, sync_rows, user_or_none
 
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -62,8 +62,10 @@ def amount_errors(amount, *, field: str = "amount") -> dict[str, str]:
 def rule_errors(rule: SubsidyRule) -> dict[str, str]:
     if rule.pk and Subsidy.objects.filter(rule_id=rule.pk).exists():
         return {"valid_from": _("Records were computed with this rule: add a new rule from a later date instead.")}
-    if rule.valid_from is None or not year_in_range(rule.valid_from.year):
-        return {"valid_from": _("Give a date between 2000 and five years from now.")}
+    if rule.valid_from is None:
+        return {"valid_from": _("Give the day the rule is valid from.")}
+    if errors := date_errors(rule, ["valid_from"]):
+        return errors
     same_day = SubsidyRule.objects.filter(park_id=rule.park_id, kind=rule.kind, valid_from=rule.valid_from)
     if same_day.exclude(pk=rule.pk).exists():
         return {"valid_from": _("The park has a rule of this kind from this date: change that one.")}
@@ -191,8 +193,10 @@ def _payment_errors(voucher_no: str, paid_on: date | None) -> dict[str, str]:
         errors["voucher_no"] = _("Give the voucher number of the payment.")
     if paid_on is None:
         errors["paid_on"] = _("Give the date of payment.")
-    elif paid_on > timezone.localdate() or not year_in_range(paid_on.year):
+    elif paid_on > timezone.localdate():
         errors["paid_on"] = _("A payment cannot be dated in the future.")
+    elif (message := work_fact.error(paid_on)) is not None:
+        errors["paid_on"] = message
     return errors
 
 
@@ -251,6 +255,10 @@ def subsidy_reverse(*, subsidy: Subsidy, reason: str, voucher_no: str, paid_on: 
         message=_("You recorded this payment: another park admin must reverse it (four eyes)."),
     )  # fmt: skip
     errors = _payment_errors(voucher_no, paid_on)
+    if "paid_on" not in errors and record.paid_on and paid_on < record.paid_on:
+        errors["paid_on"] = _("A reversal cannot be dated before the payment it reverses (%(day)s).") % {
+            "day": record.paid_on.isoformat()
+        }
     errors |= change_reason_errors(reason, missing=_("Say why the payment is reversed."))
     if errors:
         raise ValidationError(errors)
@@ -357,10 +365,12 @@ def _propose_allowance(rating: Rating, rule: SubsidyRule, amount: Decimal, perio
 
 def dues_errors(dues: DuesCollection) -> dict[str, str]:
     errors = {}
-    if dues.month is None or dues.month.day != 1 or not year_in_range(dues.month.year):
-        errors["month"] = _("Give the month as its first day, between 2000 and five years from now.")
+    if dues.month is None or dues.month.day != 1:
+        errors["month"] = _("Give the month as its first day.")
     elif dues.month > timezone.localdate():
         errors["month"] = _("Dues cannot be collected in a month that has not begun.")
+    else:
+        errors |= date_errors(dues, ["month"])
     if dues.organization.kind not in Organization.BRANCH_KINDS:
         errors["organization"] = _("Dues are collected by party committees, general branches and branches.")
     if not isinstance(dues.amount, Decimal) or dues.amount < 0 or dues.amount.as_tuple().exponent < -2:
