@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0008_park_four_eyes'),
+        ('organizations', '0009_member_id_number_unique_per_park'),
     ]
 
     operations = [
