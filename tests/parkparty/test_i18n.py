@@ -41,6 +41,7 @@ class Entry:
     msgstr: dict[int, str] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
     line: int = 0
+    obsolete: bool = False
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -60,7 +61,9 @@ def read_po(path: Path = PO) -> tuple[Entry, list[Entry]]:
         if not line:
             current, target = None, None
             continue
-        if line.startswith("#~"):  # obsolete: gettext ignores it
+        if line.startswith("#~"):  # obsolete: gettext ignores it, and its flags ("#, …" above it) with it
+            if current is not None:
+                current.obsolete = True
             continue
         if current is None:
             current = Entry(line=number)
@@ -85,6 +88,7 @@ def read_po(path: Path = PO) -> tuple[Entry, list[Entry]]:
                 setattr(current, target[0], getattr(current, target[0]) + text)
         else:
             raise AssertionError(f"{path}:{number}: cannot read {raw!r}")
+    entries = [entry for entry in entries if not entry.obsolete]
     header = next(entry for entry in entries if entry.msgid == "" and entry.msgctxt is None)
     return header, [entry for entry in entries if entry is not header]
 
