@@ -12,7 +12,7 @@ from accounts.services import AccountRole
 from enterprises.models import Instructor
 from organizations.models import Organization, Park
 from parkparty.dates import work_plan
-from parkparty.forms import DateInput, ServiceErrorsMixin
+from parkparty.forms import DateInput, ServiceErrorsMixin, cleaned_value
 from parkparty.models import Role, SecurityEvent
 from parkparty.widgets import SearchSelect
 
@@ -37,7 +37,7 @@ class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("User name or name"), required=False, max_length=100)
 
     def value(self, name: str) -> str:
-        return (getattr(self, "cleaned_data", None) or {}).get(name) or ""
+        return cleaned_value(self, name, "")
 
 
 class AccountCreateForm(ServiceErrorsMixin, forms.Form):
@@ -129,7 +129,7 @@ class SecurityLogFilterForm(forms.Form):
         return data
 
     def value(self, name: str):
-        return (getattr(self, "cleaned_data", None) or {}).get(name) or None
+        return cleaned_value(self, name)
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):

@@ -23,6 +23,12 @@ def park_choices(parks: list) -> list[tuple[int, str]]:
     return [(park.pk, park.name) for park in parks]
 
 
+def cleaned_value(form: forms.Form, name: str, default=None):
+    """A filter form's cleaned value of a field, or the default when it was left out or is invalid."""
+    value = (getattr(form, "cleaned_data", None) or {}).get(name)
+    return default if value in (None, "") else value
+
+
 class ParkForm(forms.Form):
     """Which of the user's parks a page shows. The parks come as a list the view has already read,
     so rendering and validating the choice costs no query."""
@@ -35,10 +41,7 @@ class ParkForm(forms.Form):
         self.fields["park"].choices = park_choices(parks)
 
     def value(self, name: str, default):
-        """The cleaned value of a field, or the default when it was left out or is invalid."""
-        cleaned = getattr(self, "cleaned_data", {})
-        value = cleaned.get(name)
-        return default if value in (None, "") else value
+        return cleaned_value(self, name, default)
 
     def chosen_park(self) -> object | None:
         """The park asked for, else the first one (None when the user has no park at all)."""
