@@ -30,9 +30,7 @@ def _recorded_status(day: date):
     history = PartyMember.history.model.objects.filter(id=OuterRef("pk"))
     return Coalesce(
         Subquery(
-            history.filter(history_date__date__lte=day)
-            .order_by("-history_date", "-history_id")
-            .values("status")[:1]
+            history.filter(history_date__date__lte=day).order_by("-history_date", "-history_id").values("status")[:1]
         ),
         Subquery(history.order_by("history_date", "history_id").values("status")[:1]),
         F("status"),

@@ -247,7 +247,9 @@ class MemberStatsQuery(serializers.Serializer):
     park = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     since = serializers.DateField(required=False)
     until = serializers.DateField(required=False)
-    as_of = serializers.DateField(required=False, help_text="The day the members are counted on (default: until, else today).")
+    as_of = serializers.DateField(
+        required=False, help_text="The day the members are counted on (default: until, else today)."
+    )
 
     def validate(self, attrs):
         if attrs.get("since") and attrs.get("until") and attrs["since"] > attrs["until"]:
