@@ -94,7 +94,7 @@ def _park_figures(user, park: Park, as_of: date, group_by: str) -> dict:
     in_scope = access.visible(user, enterprises_in_park_on(parks, as_of))
     return {
         "summary": summary,
-        "members": member_count(parks),
+        "members": member_count(parks, as_of),
         "finding": enterprises_needing_own_branch(in_scope, as_of).order_by("name", "pk"),
         "chart": _chart_data(summary["groups"]),
     }

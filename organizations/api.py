@@ -15,12 +15,12 @@ from rest_framework.response import Response
 from organizations import services
 from organizations.filters import SubtreeFilter
 from organizations.models import District, Grid, Organization, Park, PartyMember
-from organizations.selectors import with_attendance
+from organizations.selectors import members_as_of, with_attendance
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, via_token
 from parkparty.exports import Sheet
 from parkparty.figures import rate
-from parkparty.filters import ChoiceInFilter
+from parkparty.filters import AsOfFilter, ChoiceInFilter
 from parkparty.privacy import shows_personal_data
 from parkparty.relations import related_rows
 from parkparty.validators import validate_id_number
@@ -184,12 +184,25 @@ class OrganizationViewSet(ScopedViewSet):
 class MemberFilter(django_filters.FilterSet):
     park = django_filters.ModelChoiceFilter(field_name="organization__park", queryset=Park.objects.all())
     within = SubtreeFilter(path_field="organization__path", label=_("within organization"))
-    status = ChoiceInFilter(choices=PartyMember.Status.choices)
+    status = ChoiceInFilter(choices=PartyMember.Status.choices, method="filter_status")
     post = ChoiceInFilter(choices=PartyMember.Post.choices)
+    as_of = AsOfFilter()
 
     class Meta:
         model = PartyMember
-        fields = ["park", "organization", "within", "enterprise", "status", "post", "is_mobile"]
+        fields = ["park", "organization", "within", "enterprise", "status", "post", "is_mobile", "as_of"]
+
+    def filter_queryset(self, queryset):
+        """With `as_of`, the roster of that day (selectors.members_as_of, the rule of stats/members), and
+        `status` is the status on that day."""
+        day = self.form.cleaned_data.get("as_of")
+        if day:
+            queryset = members_as_of(day, members=queryset)
+        return super().filter_queryset(queryset)
+
+    def filter_status(self, queryset, name, value):
+        field = "status_on" if self.form.cleaned_data.get("as_of") else "status"
+        return queryset.filter(**{f"{field}__in": value}) if value else queryset
 
 
 PERSONAL_FIELDS = ("id_number", "phone")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from organizations.models import Organization, Park, PartyMember
 
@@ -19,10 +21,45 @@ def persons(condition: Q | None = None):
     )
 
 
-def member_count(parks: QuerySet[Park]) -> int:
-    """Members on the rosters of the parks' organizations, not counting those transferred out; a person
-    on two of the parks' rosters counts once."""
-    members = PartyMember.objects.filter(park__in=parks).exclude(status=PartyMember.Status.TRANSFERRED_OUT)
+def _recorded_status(day: date):
+    """A member's status on `day` (统计口径, docs/architecture.md "Members as of a date"): transferred out
+    if the member's history shows that status at the end of the day; else full if `full_member_on` is on
+    or before it; else probationary. The roster has no date of leaving: the day the portal recorded the
+    transfer is that date. A member with no history record by then takes the status of their first record
+    (entered later, e.g. imported), or their status now (rows written without history)."""
+    history = PartyMember.history.model.objects.filter(id=OuterRef("pk"))
+    return Coalesce(
+        Subquery(
+            history.filter(history_date__date__lte=day).order_by("-history_date", "-history_id").values("status")[:1]
+        ),
+        Subquery(history.order_by("history_date", "history_id").values("status")[:1]),
+        F("status"),
+    )
+
+
+def members_as_of(day: date, *, members: QuerySet[PartyMember] | None = None) -> QuerySet[PartyMember]:
+    """The members (of `members`, by default all) on the roster on `day`: joined on or before it and not
+    transferred out by its end, each annotated with `status_on` (full or probationary on that day). The
+    one rule behind the member figures and the members list's `as_of`, so the two agree."""
+    members = PartyMember.objects.all() if members is None else members
+    transferred = PartyMember.Status.TRANSFERRED_OUT
+    status = Case(
+        When(Q(recorded_status=transferred), then=Value(transferred)),
+        When(Q(full_member_on__lte=day), then=Value(PartyMember.Status.FULL)),
+        default=Value(PartyMember.Status.PROBATIONARY),
+    )
+    return (
+        members.filter(joined_on__lte=day)
+        .alias(recorded_status=_recorded_status(day))
+        .annotate(status_on=status)
+        .exclude(status_on=transferred)
+    )
+
+
+def member_count(parks: QuerySet[Park], as_of: date | None = None) -> int:
+    """Members on the rosters of the parks' organizations on `as_of` (today by default), see
+    `members_as_of`; a person on two of the parks' rosters counts once."""
+    members = members_as_of(as_of or timezone.localdate(), members=PartyMember.objects.filter(park__in=parks))
     return members.aggregate(members=persons())["members"]
 
 

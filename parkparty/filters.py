@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 
@@ -17,6 +18,17 @@ from parkparty.dates import parse_month
 
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
     """`?kind=branch,general_branch`: several values, each checked against the choices."""
+
+
+class AsOfFilter(django_filters.DateFilter):
+    """`?as_of=YYYY-MM-DD` on a list: the rows a figure as of that day counts. The FilterSet applies the
+    dated rule itself (in `filter_queryset`, before the other filters, which may read what it annotates);
+    this only reads and checks the date: one that is not a date is a 400 naming `as_of`, as on the
+    statistics endpoints."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("as of (YYYY-MM-DD)"))
+        super().__init__(method=lambda queryset, name, value: queryset, **kwargs)
 
 
 class MonthField(serializers.CharField):

@@ -237,8 +237,9 @@ def matters(ctx: Context) -> dict:
 
 @section("members")
 def members(ctx: Context) -> dict:
-    """The roster now, and the pipeline's changes in the period."""
-    stats = member_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
+    """The roster at the period's end (members_as_of, so a past report rebuilt today says the same), and
+    the pipeline's changes in the period."""
+    stats = member_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until, as_of=ctx.as_of)
     became_full = became_full_members(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     return {
         "figures": {
@@ -370,7 +371,7 @@ def totals(ctx: Context) -> dict:
     meetings_held = held_meetings(ctx.park_ids).filter(**ctx.held_between("held_at")).count()
     matter_counts = matters_raised_and_resolved(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     paid = subsidy_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
-    pipeline = member_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
+    pipeline = member_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until, as_of=ctx.as_of)
     covered = coverage_summary(parks=ctx.parks, as_of=ctx.as_of)
     return {
         "figures": {

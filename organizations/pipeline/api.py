@@ -247,6 +247,9 @@ class MemberStatsQuery(serializers.Serializer):
     park = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     since = serializers.DateField(required=False)
     until = serializers.DateField(required=False)
+    as_of = serializers.DateField(
+        required=False, help_text="The day the members are counted on (default: until, else today)."
+    )
 
     def validate(self, attrs):
         if attrs.get("since") and attrs.get("until") and attrs["since"] > attrs["until"]:
@@ -270,21 +273,33 @@ class CrossAppointmentSerializer(serializers.Serializer):
     members_middle_or_higher_share = share_field()
 
 
+class StagesSerializer(serializers.Serializer):
+    applicant = serializers.IntegerField()
+    activist = serializers.IntegerField()
+    target = serializers.IntegerField()
+    probationary = serializers.IntegerField()
+    full = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+
+
 class MemberStatsSerializer(serializers.Serializer):
     park = serializers.IntegerField(allow_null=True)
     since = serializers.DateField(allow_null=True)
     until = serializers.DateField(allow_null=True)
+    as_of = serializers.DateField()
     members = serializers.IntegerField()
     probationary = serializers.IntegerField()
     applications = serializers.IntegerField()
     new_members = serializers.IntegerField()
     recommended = serializers.IntegerField()
     recommended_share = share_field()
+    stages = StagesSerializer()
     cross_appointment = CrossAppointmentSerializer()
 
 
 class MemberStatsView(APIView):
-    """Members and probationary members now; applications and new members of a period with the share who
+    """Members and probationary members as of a date (`as_of`, default `until`, else today: the same rule as
+    `members/?as_of=`), applications at each stage on that date; applications and new members of a period with the share who
     came recommended (推优); secretaries in cross-appointment (双向进入、交叉任职)."""
 
     @extend_schema(parameters=[MemberStatsQuery], responses=MemberStatsSerializer)
@@ -293,6 +308,8 @@ class MemberStatsView(APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         park_ids = park_ids_for_statistics(request, data.get("park"))
-        stats = selectors.member_stats(park_ids=park_ids, since=data.get("since"), until=data.get("until"))
+        stats = selectors.member_stats(
+            park_ids=park_ids, since=data.get("since"), until=data.get("until"), as_of=data.get("as_of")
+        )
         body = {**stats, "park": data.get("park"), "since": data.get("since"), "until": data.get("until")}
         return Response(MemberStatsSerializer(body).data)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from organizations.models import Application, Organization, PartyMember, Stage
+from organizations.pipeline.models import STAGES
 from organizations.pipeline.services import eligible_on
-from organizations.selectors import persons
+from organizations.selectors import members_as_of, persons
 from parkparty.figures import rate
 
 DUE_WITHIN_DAYS = 30
@@ -19,6 +20,35 @@ DUE_WITHIN_DAYS = 30
 def open_applications(park_ids: list[int]) -> QuerySet[Application]:
     """Applications still on their way: not withdrawn, not yet full members."""
     return Application.objects.filter(park_id__in=park_ids, withdrawn_on__isnull=True).exclude(stage=Stage.FULL)
+
+
+WITHDRAWN = "withdrawn"
+# Each stage and the date an application reached it; latest first.
+STAGE_DATES = [
+    (Stage.FULL, "full_on"),
+    (Stage.PROBATIONARY, "probationary_on"),
+    (Stage.TARGET, "target_on"),
+    (Stage.ACTIVIST, "activist_on"),
+    (Stage.APPLICANT, "applied_on"),
+]
+
+
+def applications_as_of(day: date, *, park_ids: list[int]) -> QuerySet[Application]:
+    """The parks' applications made on or before `day`, each annotated with `stage_on`: the stage it was
+    in on that day, read from its dated steps, or "withdrawn" if withdrawn by then."""
+    stage = Case(
+        When(withdrawn_on__lte=day, then=Value(WITHDRAWN)),
+        *(When(**{f"{field}__lte": day}, then=Value(stage.value)) for stage, field in STAGE_DATES),
+    )
+    return Application.objects.filter(park_id__in=park_ids, applied_on__lte=day).annotate(stage_on=stage)
+
+
+def stages_as_of(day: date, *, park_ids: list[int]) -> dict[str, int]:
+    """How many applications were at each stage (and withdrawn) on `day`. One query."""
+    counted = applications_as_of(day, park_ids=park_ids).aggregate(
+        **{key: Count("pk", filter=Q(stage_on=key)) for key in [*STAGES, WITHDRAWN]}
+    )
+    return counted
 
 
 @dataclass(frozen=True)
@@ -46,15 +76,18 @@ def due_soon(
     return sorted((d for d in due if d.eligible_on <= horizon), key=lambda d: (d.eligible_on, d.application.pk))
 
 
-def member_stats(*, park_ids: list[int], since: date | None = None, until: date | None = None) -> dict:
-    """Members and probationary members now; applications made in the period and the share of the
-    period's new (probationary) members who came recommended (推优); cross-appointment. Three queries."""
-    members = PartyMember.objects.filter(organization__park_id__in=park_ids).exclude(
-        status=PartyMember.Status.TRANSFERRED_OUT
-    )
+def member_stats(
+    *, park_ids: list[int], since: date | None = None, until: date | None = None, as_of: date | None = None
+) -> dict:
+    """Members and probationary members on `as_of` (by default the period's end, else today), counted by
+    `organizations.selectors.members_as_of`, the rule of the members list's `as_of`; applications at each
+    stage on that day; applications made in the period and the share of the period's new (probationary)
+    members who came recommended (推优); cross-appointment. Four queries."""
+    as_of = as_of or until or timezone.localdate()
+    members = members_as_of(as_of, members=PartyMember.objects.filter(park_id__in=park_ids))
     roster = members.aggregate(  # people, not rows: one on two parks' rosters counts once
         members=persons(),
-        probationary=persons(Q(status=PartyMember.Status.PROBATIONARY)),
+        probationary=persons(Q(status_on=PartyMember.Status.PROBATIONARY)),
         middle_or_higher=persons(Q(post__in=PartyMember.MIDDLE_OR_HIGHER)),
     )
     period = Q()
@@ -79,7 +112,9 @@ def member_stats(*, park_ids: list[int], since: date | None = None, until: date 
         "new_members": pipeline["new_members"],
         "recommended": pipeline["recommended"],
         "recommended_share": rate(pipeline["recommended"], pipeline["new_members"]),
-        "cross_appointment": _cross_appointment(park_ids, roster),
+        "as_of": as_of,
+        "stages": stages_as_of(as_of, park_ids=park_ids),
+        "cross_appointment": _cross_appointment(park_ids, roster, as_of),
     }
 
 
@@ -90,10 +125,11 @@ def became_full_members(*, park_ids: list[int], since: date, until: date) -> int
     return became.aggregate(people=persons())["people"]
 
 
-def _cross_appointment(park_ids: list[int], roster: dict) -> dict:
-    """Secretaries of the parks' party organizations who are owners, senior managers or heads of a mass
-    organization (双向进入、交叉任职), and members in middle-or-higher posts. One query."""
-    today = timezone.localdate()
+def _cross_appointment(park_ids: list[int], roster: dict, as_of: date) -> dict:
+    """Secretaries of the parks' party organizations in being on `as_of` who are owners, senior managers or
+    heads of a mass organization (双向进入、交叉任职), and members in middle-or-higher posts. One query.
+    Secretaries and posts are those recorded now: the portal keeps no dated history of either."""
+    today = as_of
     secretaries = PartyMember.objects.filter(
         pk__in=Organization.objects.filter(
             Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today),
