@@ -38,7 +38,17 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["park", "district", "grid", "industry", "status", "above_scale", "above_quota", "covered"]
+        fields = [
+            "park",
+            "district",
+            "grid",
+            "industry",
+            "status",
+            "above_scale",
+            "above_quota",
+            "covered",
+            "charter_includes_party_building",
+        ]
 
     def filter_needs_own_branch(self, queryset, name, value):
         """The ledger finding (a unit with 3 full members should have its own branch), as of today."""
@@ -60,10 +70,26 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
         fields = [
-            "id", "park", "name", "credit_code", "industry", "above_scale", "above_quota", "employees",
-            "output_value", "status", "entered_on", "left_on", "charter_includes_party_building",
-            "district", "grid", "address", "covering_organization", "covering_formation", "has_instructor",
-        ]  # fmt: skip
+            "id",
+            "park",
+            "name",
+            "credit_code",
+            "industry",
+            "above_scale",
+            "above_quota",
+            "employees",
+            "output_value",
+            "status",
+            "entered_on",
+            "left_on",
+            "charter_includes_party_building",
+            "district",
+            "grid",
+            "address",
+            "covering_organization",
+            "covering_formation",
+            "has_instructor",
+        ]
         # Leaving the park goes through the `leave` action, which also ends the coverage.
         read_only_fields = ["status", "left_on"]
         # The model's clean() answers a duplicate credit code with a message that says what it means.

@@ -248,10 +248,14 @@ def paid_record(**fields) -> Subsidy:
 
 YUTAI_FIRST_QUARTER = (2020, 1)
 YUTAI_PAID_THROUGH = (2026, 2)
+# “2020年以来已发放‘红星津贴’27050元” in the report of 2020-09-29: the allowances paid from 2020-01-01 to
+# that day, i.e. those of 2020 Q1 and Q2 (each paid within 25 days of the quarter's end; Q3's in October).
 YUTAI_ALLOWANCE_PAID = Decimal("27050.00")
-# Per quarter, by stars: a 1-star branch's party worker gets nothing.
-# The steps between rates are 20 and 30 yuan, so any multiple of 10 can be reached (see _adjust_to_total).
-YUTAI_RATES = {5: Decimal(100), 4: Decimal(70), 3: Decimal(40), 2: Decimal(20), 1: Decimal(0)}
+YUTAI_REPORTED_THROUGH = (2020, 2)
+# Per quarter, by stars: a 1-star branch's party worker gets nothing. 26 branches over two quarters
+# share 27,050 yuan, about 520 a branch and quarter. The steps between rates are 200 and 250 yuan, so
+# any multiple of 50 can be reached (see _adjust_to_total).
+YUTAI_RATES = {5: Decimal(1000), 4: Decimal(800), 3: Decimal(550), 2: Decimal(350), 1: Decimal(0)}
 YUTAI_SHEET = (
     ("三会一课", 25, Criterion.Source.MEETINGS, "支部党员大会、支委会、党小组会按期召开，按时上好党课，记录规范"),
     ("主题党日和党建活动", 15, Criterion.Source.ACTIVITIES, "每月开展“党建+主题党日”，参加园区观摩、“红领英才”讲坛等活动"),
@@ -299,8 +303,9 @@ def yutai(p: RatingPlanner) -> None:
         rates=YUTAI_RATES,
     )
     paid_quarters = [q for q in quarters if q <= paid_through]
-    if paid_through == YUTAI_PAID_THROUGH:
-        _adjust_to_total(p.rng("adjust"), walks, paid_quarters, YUTAI_ALLOWANCE_PAID)
+    if paid_through >= YUTAI_REPORTED_THROUGH:
+        reported = [q for q in quarters if q <= YUTAI_REPORTED_THROUGH]
+        _adjust_to_total(p.rng("adjust"), walks, reported, YUTAI_ALLOWANCE_PAID)
     vetoes = _vetoes(p.rng("vetoes"), walks, paid_quarters)
     # One branch's rating of the last closed quarter goes through the services, as a user enters it.
     sample = (branches[0], last) if last in walks[branches[0]] else None
@@ -354,9 +359,9 @@ def _paid_sum(walks, paid_quarters) -> Decimal:
 def _adjust_to_total(rng: random.Random, walks, paid_quarters, target: Decimal) -> None:
     """Move single paid quarters one star up (or down) until the allowances paid add up to `target`.
 
-    A move towards a neighbouring quarter's stars is preferred, so an adjustment smooths the walk rather
-    than adding a spike. Every rate is a multiple of 10 yuan and the steps between rates are 20 and 30,
-    so any multiple of 10 is reached; the draws are seeded, so the same moves are made on every load.
+    A move towards a neighbouring quarter's stars is preferred (four times in five), so an adjustment smooths the walk rather
+    than adding a spike. The steps between rates are 200, 250 and 350 yuan, so any multiple of 50 is
+    reached; the draws are seeded, so the same moves are made on every load.
     """
     paid = set(paid_quarters)
     # (walk, its paid quarters in order, index): a quarter's neighbours are found without a search.
@@ -371,7 +376,8 @@ def _adjust_to_total(rng: random.Random, walks, paid_quarters, target: Decimal) 
         step = 1 if total < target else -1
         movable = [key for key in keys if 1 <= key[0][key[1][key[2]]] + step <= 5]
         smoothing = [key for key in movable if _neighbour_agrees(*key, step)]
-        walk, order, i = rng.choice(smoothing or movable)
+        # Now and then any quarter: with steps of 200 and 250 only smoothing moves can cycle round the target.
+        walk, order, i = rng.choice(smoothing if smoothing and rng.random() < 0.8 else movable)
         before = walk[order[i]]
         walk[order[i]] = before + step
         total += YUTAI_RATES[before + step] - YUTAI_RATES[before]

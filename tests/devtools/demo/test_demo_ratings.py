@@ -55,9 +55,14 @@ def get(client: APIClient, url: str, **params) -> dict:
 # --- Yutai ---------------------------------------------------------------------------------------------
 
 
-def test_yutai_has_paid_exactly_27050_yuan_of_red_star_allowances(admin):
-    stats = get(admin, f"{API}/stats/subsidies/", park=park("yutai").pk, kind=SubsidyKind.RED_STAR_ALLOWANCE)
+def test_yutai_had_paid_exactly_27050_yuan_of_red_star_allowances_by_the_report_s_date(admin):
+    """“2020年以来已发放‘红星津贴’27050元”, in the report of 2020-09-29; the allowances go on after it."""
+    kind = SubsidyKind.RED_STAR_ALLOWANCE
+    stats = get(admin, f"{API}/stats/subsidies/", park=park("yutai").pk, kind=kind, until="2020-09-29")
     assert stats["total"] == "27050.00"
+    assert set(stats["by_year"]) == {"2020"}
+    stats = get(admin, f"{API}/stats/subsidies/", park=park("yutai").pk, kind=kind)
+    assert Decimal(stats["total"]) > Decimal("27050.00")
     assert set(stats["by_year"]) == {str(year) for year in range(2020, 2027)}
 
 
