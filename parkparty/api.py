@@ -7,9 +7,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import renderers, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.views import APIView
 
 from parkparty import access, exports
 from parkparty.drf import via_token
+from parkparty.filters import mark_deprecated, renamed
 from parkparty.idempotency import IdempotentWrites
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "DateTimeField",
     "ScopedRelatedField",
     "ScopedViewSet",
+    "StatisticsView",
     "XlsxRenderer",
     "assign",
     "park_ids_for_statistics",
@@ -54,6 +57,9 @@ class ScopedViewSet(IdempotentWrites, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return access.visible(self.request.user, super().get_queryset())
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return mark_deprecated(request, super().finalize_response(request, response, *args, **kwargs))
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -107,6 +113,19 @@ class DateTimeField(serializers.DateTimeField):
 
 
 DATETIME_FIELDS = {**serializers.ModelSerializer.serializer_field_mapping, models.DateTimeField: DateTimeField}
+
+
+class StatisticsView(APIView):
+    """A `/stats/` endpoint. `query(Params)` reads its parameters, deprecated names (`on=`) as the new
+    ones (`as_of=`), and the answer then says which name to use (`Deprecation` header)."""
+
+    def query(self, params_class) -> dict:
+        params = params_class(data=renamed(self.request.query_params))
+        params.is_valid(raise_exception=True)
+        return params.validated_data
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return mark_deprecated(request, super().finalize_response(request, response, *args, **kwargs))
 
 
 def park_ids_for_statistics(request, park_id: int | None) -> list[int]:

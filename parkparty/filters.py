@@ -31,6 +31,41 @@ class AsOfFilter(django_filters.DateFilter):
         super().__init__(method=lambda queryset, name, value: queryset, **kwargs)
 
 
+# Old names of the date parameters, still read (one name now: `as_of`). The schema marks them
+# deprecated; an answer to a call that used one carries a `Deprecation` header naming the new one.
+RENAMED = {"on": "as_of", "active_on": "as_of"}
+
+
+def renamed(query):
+    """The query with each deprecated parameter read under its new name (`on=` → `as_of=`), so that
+    existing clients go on working; when both names are given the new one wins."""
+    old = [name for name in RENAMED if name in query and RENAMED[name] not in query]
+    if not old:
+        return query
+    query = query.copy()
+    for name in old:
+        query[RENAMED[name]] = query[name]
+    return query
+
+
+def mark_deprecated(request, response):
+    """Tell a client that used an old parameter name so (RFC 9745 `Deprecation`, and which name to use)."""
+    old = sorted(name for name in RENAMED if name in request.query_params)
+    if old:
+        response["Deprecation"] = "true"
+        response["Warning"] = '299 - "{}"'.format(
+            "; ".join(f"{name} is deprecated, use {RENAMED[name]}" for name in old)
+        )
+    return response
+
+
+class RenamedFilterSet(django_filters.FilterSet):
+    """A FilterSet that reads the deprecated names of its date filters (`active_on=`) as `as_of=`."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(None if data is None else renamed(data), *args, **kwargs)
+
+
 class MonthField(serializers.CharField):
     """`YYYY-MM`, not after the current month."""
 

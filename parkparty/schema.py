@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from parkparty import idempotency
 from parkparty.exports import XLSX
+from parkparty.filters import RENAMED
 
 # DRF's error bodies: {"detail": "..."} or, for validation, {"field": ["message", ...]}.
 ERROR_BODY = OpenApiTypes.OBJECT
@@ -48,6 +49,14 @@ class ParkpartyAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         return [*parameters, IDEMPOTENCY_KEY] if self._idempotent() else parameters
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter.get("in") == "query" and parameter["name"] in RENAMED:
+                parameter["deprecated"] = True
+                parameter["description"] = str(_("Deprecated: use %(name)s.") % {"name": RENAMED[parameter["name"]]})
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
