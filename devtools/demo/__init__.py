@@ -93,6 +93,7 @@ def load_park(spec) -> Loaded:
     with transaction.atomic():
         builder = ParkBuilder(spec, reference_date=REFERENCE_DATES[spec], transferred_share=TRANSFERRED_SHARE[spec])
         spec.build(builder)
+        builder.join_later()  # members who joined after the report: the published rosters hold as of its date
         builder.save()
         # Meetings, joint bodies and matters (devtools/demo/meetings.py): after the ledger they refer to.
         written = meeting_plans.plan(spec, builder, reference_date=REFERENCE_DATES[spec])

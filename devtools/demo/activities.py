@@ -49,6 +49,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from activities import services as activities_services
 from activities.models import Activity, ActivityKind, AnnualPlan, Designation, PlanTarget, Venue, VenueBooking
 from activities.services import activity_save, plan_save
+from devtools.demo import yutai as yutai_spec
 from devtools.demo.builder import BATCH_SIZE, CHANGE_REASON, Formation, Kind, ParkBuilder, day_between, scale_to_total
 from devtools.demo.meetings import short_name
 from meetings.models import Meeting
@@ -1003,6 +1004,17 @@ YUTAI_LECTURES = (
 )
 
 
+YUTAI_POLICY_BRIEFINGS = 12  # "10余次"
+POLICY_TOPICS = (
+    "减税降费政策",
+    "稳岗补贴申领",
+    "复工复产扶持政策",
+    "企业融资支持政策",
+    "科技创新奖补政策",
+    "人才引进政策",
+)
+
+
 def yutai(p: ActivityPlanner) -> None:
     working_committee = p.organizations(Kind.WORKING_COMMITTEE)[0]
     branches = p.organizations(Kind.BRANCH)
@@ -1048,6 +1060,14 @@ def yutai(p: ActivityPlanner) -> None:
             participants=p.people(rng, [working_committee], day, 12, 26), non_members=rng.randint(0, 10),
         )  # fmt: skip
         month = (month + timedelta(days=62)).replace(day=1)
+    # "今年以来，开展政策解读培训10余次": the red proxy service's policy briefings of 2020, by the report.
+    rng = p.rng("policy briefings")
+    for day in p.days(rng, date(2020, 3, 2), yutai_spec.PUBLISHED_ON - timedelta(days=2), YUTAI_POLICY_BRIEFINGS):
+        p.activity(
+            kind=ActivityKind.TRAINING, host=working_committee, venue=centre, minutes=120,
+            at=p.slot(rng, centre, day, 120, hours=(9, 14, 15)), title=f"“红色代办”惠企政策解读培训：{rng.choice(POLICY_TOPICS)}",
+            participants=p.people(rng, [working_committee], day, 6, 15), non_members=rng.randint(10, 40),
+        )  # fmt: skip
     volunteers = [m for m in p.roster(working_committee, date(2020, 5, 1)) if m.post in (Post.TECHNICIAN, Post.WORKER)]
     p.designation(working_committee, DK.PIONEER_TEAM, "“园之帆”志愿服务队", date(2020, 5, 4), volunteers[:16])
     own = [o for o in branches if o.formation == Formation.STANDALONE]

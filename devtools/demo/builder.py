@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from stdnum.cn import ric, uscc
 
@@ -64,9 +65,15 @@ AGES = {
 }
 # Posts of members other than the secretary, when a park has no published distribution.
 USUAL_POSTS = {Post.SENIOR_MANAGER: 1, Post.MIDDLE_MANAGER: 2, Post.TECHNICIAN: 3, Post.WORKER: 4}
-# Probationary members joined within the year before the demo was written; the dates are fixed, not
-# "a year ago", so that every load gives the same rows.
+# Members who joined after the report (`ParkBuilder.join_later`), probationary today: they joined within
+# the year before the demo was written; the dates are fixed, not "a year ago", so that every load gives the
+# same rows.
 PROBATION_STARTS = (date(2025, 12, 1), date(2026, 6, 30))
+# Members of the published rosters who were probationary on the report's date joined in these last days
+# before it (and are full members today).
+PROBATION_DAYS = 330
+# Later joiners, as a share of the published rosters.
+LATER_SHARE = 0.05
 
 
 def day_between(rng: random.Random, start: date, end: date) -> date:
@@ -108,16 +115,34 @@ def scale_to_total(weights: Sequence[float], total: int) -> list[int]:
 
 class ParkBuilder:
     """Collects one park's rows and writes them; organizations are written at once (treebeard needs
-    each parent's path), the rest in one history-aware bulk insert per table in `save()`."""
+    each parent's path), the rest in one history-aware bulk insert per table in `save()`.
+
+    The rosters a park module deals (`roster`, `member`) are the published ones, on the roster on the
+    report's date (`reference_date`): every member joined on or before it, so the member figures hold as
+    of that date. Those drawn probationary were so on that date. Members who joined after the report are
+    extra (`join_later`), the demo's today going on past the report. A park whose newcomers of some
+    period before the report all came through the pipeline (Kaihua's two years) gives `spec.ROSTER_JOINED_BY`:
+    its rosters then joined by that day and have nobody probationary on the report's date.
+    """
 
     def __init__(self, spec, *, reference_date: date, transferred_share: float = 0.0) -> None:
         self.park = Park.objects.create(code=spec.CODE, name=spec.NAME, region=spec.REGION)
         self.rng = random.Random(spec.SEED)
+        self.seed = spec.SEED
         self.region_code = spec.REGION_CODE
         self.birthplaces = (*spec.BIRTHPLACES, *ANY_YEAR_BIRTHPLACES)
         self.surnames = spec.SURNAMES
         self.reference_date = reference_date
+        self.today = timezone.localdate()
         self.transferred_share = transferred_share
+        # Full members of the published rosters joined at least 400 days before the report (full by then).
+        self.joined_by = min(reference_date - timedelta(days=400), getattr(spec, "ROSTER_JOINED_BY", date.max))
+        # Those probationary on the report's date joined in its last PROBATION_DAYS, unless the park's
+        # newcomers before the report all came through the pipeline.
+        self.probation_from = (
+            None if hasattr(spec, "ROSTER_JOINED_BY") else reference_date - timedelta(days=PROBATION_DAYS)
+        )
+        self._rostered: list[tuple[Organization, Sequence[Enterprise], int]] = []
         self.organizations: list[Organization] = []
         self.enterprises: list[Enterprise] = []
         self.coverages: list[Coverage] = []
@@ -266,6 +291,7 @@ class ParkBuilder:
             members.append(self.member(organization, post=post, enterprise=firm, status=status))
         if members:
             self._secretaries.append((organization, members[0]))
+            self._rostered.append((organization, firms, len(members)))
         return members
 
     def _status(self) -> str:
@@ -275,16 +301,35 @@ class ParkBuilder:
         return Status.PROBATIONARY if draw < self.transferred_share + 0.06 else Status.FULL
 
     def member(
-        self, organization: Organization, *, post: str, enterprise=None, status=Status.FULL, is_mobile=False
+        self,
+        organization: Organization,
+        *,
+        post: str,
+        enterprise=None,
+        status=Status.FULL,
+        is_mobile=False,
+        later: bool = False,
     ) -> PartyMember:
+        """A member of the published roster, on it on the report's date: full, probationary on that date
+        (and full since, if a year has passed by today) or transferred out. `later`: one who joined after
+        the report, probationary today (see `join_later`). Each kind draws the same random numbers."""
         youngest, oldest = AGES[post]
-        year = self.reference_date.year - self.rng.randint(youngest, oldest)
+        year = (self.today if later else self.reference_date).year - self.rng.randint(youngest, oldest)
         born = date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
-        if status == Status.PROBATIONARY:
-            joined_on, full_member_on = day_between(self.rng, *PROBATION_STARTS), None
-        else:
-            joined_on = day_between(self.rng, years_after(born, 20), self.reference_date - timedelta(days=400))
+        if later:
+            joined_on, full_member_on, status = day_between(self.rng, *PROBATION_STARTS), None, Status.PROBATIONARY
+        elif status == Status.PROBATIONARY and self.probation_from:
+            joined_on = day_between(self.rng, self.probation_from, self.reference_date - timedelta(days=1))
             full_member_on = joined_on + timedelta(days=365)
+            if full_member_on <= self.today:
+                status = Status.FULL
+            else:
+                full_member_on = None
+        else:
+            joined_on = day_between(self.rng, min(years_after(born, 20), self.joined_by), self.joined_by)
+            full_member_on = joined_on + timedelta(days=365)
+            if status == Status.PROBATIONARY:
+                status = Status.FULL
         member = PartyMember(
             organization=organization,
             park_id=organization.park_id,  # bulk-created: save(), which derives it, is not called
@@ -301,6 +346,28 @@ class ParkBuilder:
         )
         self.members.append(member)
         return member
+
+    def join_later(self, share: float = LATER_SHARE) -> list[PartyMember]:
+        """Members who joined after the report, probationary today: `share` of the published rosters,
+        dealt over the organizations by roster size, each to one of the organization's firms. They come
+        from a random stream of their own, so the rest of the park is drawn as without them."""
+        if not self._rostered:
+            return []
+        park_rng, self.rng = self.rng, random.Random(f"{self.seed}:later")
+        try:
+            total = round(share * sum(size for *_rest, size in self._rostered))
+            picks = self.rng.choices(self._rostered, weights=[size for *_rest, size in self._rostered], k=total)
+            return [
+                self.member(
+                    organization,
+                    post=self.rng.choices(list(USUAL_POSTS), weights=list(USUAL_POSTS.values()))[0],
+                    enterprise=self.rng.choice(firms) if firms else None,
+                    later=True,
+                )
+                for organization, firms, _size in picks
+            ]
+        finally:
+            self.rng = park_rng
 
     # --- instructors ---------------------------------------------------------------------------------------
 

@@ -261,12 +261,14 @@ def _dehua_matters_2019(m: MeetingPlanner, raised_at, chair_firms) -> None:
         for _ in range(n):
             category = theme if theme in deck else rng.choice(deck)
             deck.remove(category)
-            _dehua_matter(m, rng, meeting, category, chair_firms)
+            # "2019年以来……协调解决……80多个" as of the end of 2019: resolved within the year.
+            _dehua_matter(m, rng, meeting, category, chair_firms, resolved_by=dehua_spec.AS_OF)
     assert not deck
 
 
-def _dehua_matter(m, rng, meeting, category, chair_firms, *, status=RESOLVED, title=None):
-    """A matter raised at a joint meeting (or, without one, during an instructor's visit last week)."""
+def _dehua_matter(m, rng, meeting, category, chair_firms, *, status=RESOLVED, title=None, resolved_by=None):
+    """A matter raised at a joint meeting (or, without one, during an instructor's visit last week),
+    resolved within weeks, and by `resolved_by` at the latest (else by today)."""
     day = timezone.localtime(meeting.held_at).date() if meeting else m.today - timedelta(days=9)
     resolved = status == RESOLVED
     firms = [firm for firm in m.builder.enterprises if m.in_park(firm, day)]
@@ -275,7 +277,7 @@ def _dehua_matter(m, rng, meeting, category, chair_firms, *, status=RESOLVED, ti
         other = rng.choice([f for f in chair_firms if f is not firm])  # the big firms lend and hand on orders
     template, resolution = rng.choice(DEHUA_MATTERS[category])
     title, resolution = fill(rng, firm, other, title or template, resolution)
-    done = min(day + timedelta(days=rng.randint(3, 35)), m.today)
+    done = min(day + timedelta(days=rng.randint(3, 35)), resolved_by or m.today)
     return m.matter(
         source=Matter.Source.MEETING if meeting else Matter.Source.VISIT,
         meeting=meeting,

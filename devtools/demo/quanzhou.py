@@ -4,7 +4,8 @@ Five levels: working committee → "two-new" organizations committee → 4 distr
 district's joint branch) → 136 enterprise party organizations → 79 workshop party groups. 18 grids,
 each led by a strong enterprise organization. The ledger holds the 131 above-scale industrial and 133
 above-quota firms (264), of which 258 are covered: 97.73%, the published 97.7%. 220 firms wrote party
-building into their charter; 856 of the 1,096 members hold middle-or-higher posts (78.1%).
+building into their charter; 856 of the 1,096 members on the report's date hold middle-or-higher posts
+(78.1%).
 The organization names are the report's own; the firms' legal names and all people are invented.
 """
 

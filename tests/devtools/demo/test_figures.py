@@ -16,11 +16,26 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from organizations.models import Park
+from parkparty.filters import RENAMED
 
 pytestmark = pytest.mark.django_db
 
 DOC = Path(settings.BASE_DIR) / "docs" / "figures.md"
+# The date parameters a statistic echoes.
 DATES = ("as_of", "on", "since", "until")
+# A list's date parameters, and the day that leaves nothing to list when the date is applied: before
+# everything for a stock's date or a range's end, after everything for a range's start.
+BEFORE_EVERYTHING, AFTER_EVERYTHING = "1900-01-01", "2100-01-01"
+LIST_DATES = {
+    "as_of": BEFORE_EVERYTHING,
+    "on": BEFORE_EVERYTHING,
+    "until": BEFORE_EVERYTHING,
+    "held_before": BEFORE_EVERYTHING,
+    "starts_before": BEFORE_EVERYTHING,
+    "since": AFTER_EVERYTHING,
+    "held_after": AFTER_EVERYTHING,
+    "starts_after": AFTER_EVERYTHING,
+}
 
 
 def rows() -> list:
@@ -65,6 +80,25 @@ def matches(value, expected: str) -> bool:
     return str(value) == expected
 
 
+def read(answer, field: str):
+    """The value at `field`: keys, list positions (`results.0`) and `#`, a list's length."""
+    for key in field.split("."):
+        if key == "#":
+            answer = len(answer)
+        elif isinstance(answer, list):
+            answer = answer[int(key)]
+        else:
+            answer = answer[key]
+    return answer
+
+
+def test_a_field_reads_keys_positions_and_lengths():
+    body = {"count": 1, "results": [{"rotation": [4, 5, 6], "by_kind": {"demo_post": 2}}]}
+    assert read(body, "results.0.rotation.#") == 3
+    assert read(body, "results.0.by_kind.demo_post") == 2
+    assert read(body, "count") == 1
+
+
 @pytest.mark.parametrize(("call", "field", "value"), list(params()))
 def test_the_published_figure(admin, call, field, value):
     if call is None:
@@ -74,13 +108,20 @@ def test_the_published_figure(admin, call, field, value):
         key: Park.objects.get(code=found[1]).pk if (found := re.fullmatch(r"<(.+)>", raw)) else raw
         for key, raw in parse_qsl(urlsplit(call).query)
     }
-    response = admin.get(path, {**query, "page_size": 1} if "/stats/" not in path else query)
+    is_list = "/stats/" not in path
+    response = admin.get(path, {**query, "page_size": 1} if is_list else query)
     assert response.status_code == 200, response.content
     body = response.json()
-    for key in DATES:
-        if key in query:
-            assert str(body.get(key)) == query[key], f"{key} was not applied: {body.get(key)!r}"
-    answer = body
-    for key in field.split("."):
-        answer = answer[key]
+    answer = read(body, field)
     assert matches(answer, value), f"{field} = {answer!r}, published {value}"
+    if not is_list:
+        for key in DATES:
+            if key in query:
+                echoed = body[key] if key in body else body.get(RENAMED.get(key))
+                assert str(echoed) == query[key], f"{key} was not applied: {echoed!r}"
+        return
+    for key, day in LIST_DATES.items():
+        if key in query:
+            moved = admin.get(path, {**query, key: day, "page_size": 1})
+            assert moved.status_code == 200, moved.content
+            assert moved.json()["count"] == 0, f"{key} was not applied: {key}={day} still lists rows"
