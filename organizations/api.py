@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -15,12 +16,12 @@ from rest_framework.response import Response
 from organizations import services
 from organizations.filters import SubtreeFilter
 from organizations.models import District, Grid, Organization, Park, PartyMember
-from organizations.selectors import members_as_of, with_attendance
+from organizations.selectors import secretaries_on, secretary_ids_on, statuses_on, with_attendance
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, via_token
 from parkparty.exports import Sheet
 from parkparty.figures import rate
-from parkparty.filters import AsOfFilter, ChoiceInFilter
+from parkparty.filters import AsOfFilter, ChoiceInFilter, RenamedFilterSet
 from parkparty.privacy import shows_personal_data
 from parkparty.relations import related_rows
 from parkparty.validators import validate_id_number
@@ -181,28 +182,49 @@ class OrganizationViewSet(ScopedViewSet):
 # --- members ---------------------------------------------------------------------------------------
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(RenamedFilterSet):
+    """`as_of`: the roster of that day (selectors.members_as_of, the rule of stats/members), each row with
+    its `status_on` that day, which `status` then filters; `status=transferred_out` with `as_of` gives
+    those who had left by that day instead. `secretary=true`: secretaries of a party organization in being
+    on `as_of` (else today); with `post` and `mass_organization_head`, the cross-appointment counts."""
+
     park = django_filters.ModelChoiceFilter(field_name="organization__park", queryset=Park.objects.all())
     within = SubtreeFilter(path_field="organization__path", label=_("within organization"))
     status = ChoiceInFilter(choices=PartyMember.Status.choices, method="filter_status")
     post = ChoiceInFilter(choices=PartyMember.Post.choices)
+    secretary = django_filters.BooleanFilter(
+        method="filter_secretary", label=gettext_lazy("secretary of a party organization in being")
+    )
+    mass_organization_head = django_filters.BooleanFilter(
+        field_name="mass_post", method="filter_mass_head", label=gettext_lazy("head of a mass organization")
+    )
     as_of = AsOfFilter()
 
     class Meta:
         model = PartyMember
-        fields = ["park", "organization", "within", "enterprise", "status", "post", "is_mobile", "as_of"]
+        fields = ["park", "organization", "within", "enterprise", "status", "post", "mass_organization_head",
+                  "secretary", "is_mobile", "as_of"]  # fmt: skip
 
     def filter_queryset(self, queryset):
-        """With `as_of`, the roster of that day (selectors.members_as_of, the rule of stats/members), and
-        `status` is the status on that day."""
+        """With `as_of`, the members who had joined by then with their `status_on`; those still on the
+        roster unless `status` asks for the transferred."""
         day = self.form.cleaned_data.get("as_of")
         if day:
-            queryset = members_as_of(day, members=queryset)
+            queryset = statuses_on(day, members=queryset)
+            if PartyMember.Status.TRANSFERRED_OUT not in (self.form.cleaned_data.get("status") or ()):
+                queryset = queryset.exclude(status_on=PartyMember.Status.TRANSFERRED_OUT)
         return super().filter_queryset(queryset)
 
     def filter_status(self, queryset, name, value):
         field = "status_on" if self.form.cleaned_data.get("as_of") else "status"
         return queryset.filter(**{f"{field}__in": value}) if value else queryset
+
+    def filter_secretary(self, queryset, name, value):
+        day = self.form.cleaned_data.get("as_of") or timezone.localdate()
+        return secretaries_on(day, queryset) if value else queryset.exclude(pk__in=secretary_ids_on(day))
+
+    def filter_mass_head(self, queryset, name, value):
+        return queryset.exclude(mass_post="") if value else queryset.filter(mass_post="")
 
 
 PERSONAL_FIELDS = ("id_number", "phone")
@@ -225,10 +247,15 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartyMember
         fields = [
-            "id", "organization", "enterprise", "name", "status", "joined_on", "full_member_on",
+            "id", "organization", "enterprise", "name", "status", "status_on", "joined_on", "full_member_on",
             "post", "is_mobile", "id_number", "phone", "meetings_listed", "meetings_present", "attendance_rate",
         ]  # fmt: skip
 
+    status_on = serializers.CharField(
+        read_only=True,
+        default=None,
+        help_text=gettext_lazy("With `as_of`: the status on that day; null without it (`status` is today's)."),
+    )
     meetings_listed = serializers.IntegerField(read_only=True, default=0)
     meetings_present = serializers.IntegerField(read_only=True, default=0)
     attendance_rate = serializers.SerializerMethodField()

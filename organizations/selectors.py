@@ -37,10 +37,11 @@ def _recorded_status(day: date):
     )
 
 
-def members_as_of(day: date, *, members: QuerySet[PartyMember] | None = None) -> QuerySet[PartyMember]:
-    """The members (of `members`, by default all) on the roster on `day`: joined on or before it and not
-    transferred out by its end, each annotated with `status_on` (full or probationary on that day). The
-    one rule behind the member figures and the members list's `as_of`, so the two agree."""
+def statuses_on(day: date, *, members: QuerySet[PartyMember] | None = None) -> QuerySet[PartyMember]:
+    """The members (of `members`, by default all) who had joined by `day`, each annotated with `status_on`:
+    transferred out by the end of that day (see `_recorded_status`), else full from `full_member_on`, else
+    probationary. `members_as_of` is those still on the roster; `status_on=transferred_out` those who had
+    left by the day."""
     members = PartyMember.objects.all() if members is None else members
     transferred = PartyMember.Status.TRANSFERRED_OUT
     status = Case(
@@ -48,12 +49,34 @@ def members_as_of(day: date, *, members: QuerySet[PartyMember] | None = None) ->
         When(Q(full_member_on__lte=day), then=Value(PartyMember.Status.FULL)),
         default=Value(PartyMember.Status.PROBATIONARY),
     )
-    return (
-        members.filter(joined_on__lte=day)
-        .alias(recorded_status=_recorded_status(day))
-        .annotate(status_on=status)
-        .exclude(status_on=transferred)
+    return members.filter(joined_on__lte=day).alias(recorded_status=_recorded_status(day)).annotate(status_on=status)
+
+
+def members_as_of(day: date, *, members: QuerySet[PartyMember] | None = None) -> QuerySet[PartyMember]:
+    """The members (of `members`, by default all) on the roster on `day`: joined on or before it and not
+    transferred out by its end, each annotated with `status_on` (full or probationary on that day). The
+    one rule behind the member figures and the members list's `as_of`, so the two agree."""
+    return statuses_on(day, members=members).exclude(status_on=PartyMember.Status.TRANSFERRED_OUT)
+
+
+def party_organizations_on(day: date) -> QuerySet[Organization]:
+    """The party organizations (committees, general branches, branches) in being on `day`: established on or
+    before it and not dissolved by then."""
+    return Organization.objects.filter(kind__in=Organization.BRANCH_KINDS, established_on__lte=day).filter(
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
     )
+
+
+def secretaries_on(day: date, members: QuerySet[PartyMember]) -> QuerySet[PartyMember]:
+    """Those of `members` who are the secretary of a party organization in being on `day` (the secretary
+    recorded now: the portal keeps no dated history of who was secretary). The rule of the cross-appointment
+    figures and the members list's `secretary=true`."""
+    return members.filter(pk__in=secretary_ids_on(day))
+
+
+def secretary_ids_on(day: date) -> QuerySet:
+    """The ids of the members who are the secretary of a party organization in being on `day` (a subquery)."""
+    return party_organizations_on(day).filter(secretary__isnull=False).values("secretary_id")
 
 
 def member_count(parks: QuerySet[Park], as_of: date | None = None) -> int:

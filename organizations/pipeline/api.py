@@ -8,7 +8,7 @@ its time rules. Secretaries track their subtree's applicants; park admins any in
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,14 +16,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from organizations.filters import SubtreeFilter
 from organizations.models import STAGES, Application, ApplicationStep, Organization, Park, PartyMember, Stage
 from organizations.pipeline import selectors, services
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
-from parkparty.filters import ChoiceInFilter
+from parkparty.api import ScopedRelatedField, ScopedViewSet, StatisticsView, assign, park_ids_for_statistics
+from parkparty.drilldown import LinksField, list_url
+from parkparty.filters import AsOfFilter, ChoiceInFilter, RenamedFilterSet
 from parkparty.relations import related_rows
 
 # --- applications ----------------------------------------------------------------------------------
@@ -51,13 +51,21 @@ class ApplicationSerializer(serializers.ModelSerializer):
     eligible_on = serializers.SerializerMethodField(
         help_text=gettext_lazy("First day of the next step under the time rules; null when none applies.")
     )
+    stage_on = serializers.CharField(
+        read_only=True,
+        default=None,
+        help_text=gettext_lazy(
+            "With `as_of`: the stage on that day (or `withdrawn`), from the dated steps; null without it."
+        ),
+    )
 
     class Meta:
         model = Application
         fields = [
             "id", "park", "organization", "organization_name", "enterprise", "name", "stage", "applied_on",
             "activist_on", "target_on", "probationary_on", "full_on", "probation_extended_until",
-            "extension_reason", "recommended_by", "introducers", "member", "withdrawn_on", "eligible_on", "steps",
+            "extension_reason", "recommended_by", "introducers", "member", "withdrawn_on", "eligible_on", "stage_on",
+            "steps",
         ]  # fmt: skip
         # The stage and its dates move only through the actions (advance, extend, withdraw).
         read_only_fields = [
@@ -101,19 +109,61 @@ def applications_queryset():
     )
 
 
-class ApplicationFilter(django_filters.FilterSet):
+STAGE_CHOICES = [*Stage.choices, (selectors.WITHDRAWN, gettext_lazy("withdrawn"))]
+
+
+class ApplicationFilter(RenamedFilterSet):
+    """`as_of` with `stage`: the applications made by that day at that stage on it (the `stages` of
+    stats/members). `since`/`until`: the applications that reached the stage `reached` (by default
+    `applicant`: applied) in the period; `reached=probationary` gives the period's new members."""
+
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all())
-    stage = ChoiceInFilter(choices=Stage.choices)
+    stage = ChoiceInFilter(choices=STAGE_CHOICES, method="filter_stage")
     recommended_by = ChoiceInFilter(choices=Application.Recommendation.choices)
+    recommended = django_filters.BooleanFilter(method="filter_recommended", label=gettext_lazy("recommended (推优)"))
     within = SubtreeFilter(path_field="organization__path", label=gettext_lazy("within organization"))
     open = django_filters.BooleanFilter(method="filter_open", label=gettext_lazy("still on its way"))
     applied_after = django_filters.DateFilter(field_name="applied_on", lookup_expr="gte")
     applied_before = django_filters.DateFilter(field_name="applied_on", lookup_expr="lte")
+    as_of = AsOfFilter()
+    reached = django_filters.ChoiceFilter(
+        choices=Stage.choices,
+        method=lambda queryset, name, value: queryset,
+        label=gettext_lazy("stage reached in the period (with since/until; default applicant)"),
+    )
+    since = django_filters.DateFilter(method=lambda queryset, name, value: queryset, label=gettext_lazy("since"))
+    until = django_filters.DateFilter(method=lambda queryset, name, value: queryset, label=gettext_lazy("until"))
 
     class Meta:
         model = Application
-        fields = ["park", "organization", "enterprise", "stage", "recommended_by", "within", "open",
-                  "applied_after", "applied_before"]  # fmt: skip
+        fields = ["park", "organization", "enterprise", "stage", "recommended_by", "recommended", "within", "open",
+                  "applied_after", "applied_before", "as_of", "reached", "since", "until"]  # fmt: skip
+
+    def filter_queryset(self, queryset):
+        """`as_of` first (selectors.applications_as_of annotates `stage_on`, which `stage` then reads), and
+        the period (selectors.reached_in), the rules of stats/members."""
+        data = self.form.cleaned_data
+        if data.get("as_of"):
+            queryset = selectors.applications_as_of(data["as_of"], applications=queryset)
+        if data.get("since") or data.get("until") or data.get("reached"):
+            queryset = queryset.filter(
+                selectors.reached_in(data.get("reached") or Stage.APPLICANT, data.get("since"), data.get("until"))
+            )
+        return super().filter_queryset(queryset)
+
+    def filter_stage(self, queryset, name, value):
+        if not value:
+            return queryset
+        if self.form.cleaned_data.get("as_of"):
+            return queryset.filter(stage_on__in=value)
+        # Today: a withdrawn application keeps the stage it was withdrawn at.
+        condition = Q(stage__in=value)
+        if selectors.WITHDRAWN in value:
+            condition |= Q(withdrawn_on__isnull=False)
+        return queryset.filter(condition)
+
+    def filter_recommended(self, queryset, name, value):
+        return queryset.filter(selectors.RECOMMENDED if value else ~selectors.RECOMMENDED)
 
     def filter_open(self, queryset, name, value):
         still = queryset.filter(withdrawn_on__isnull=True).exclude(stage=Stage.FULL)
@@ -285,7 +335,7 @@ class StagesSerializer(serializers.Serializer):
 class MemberStatsSerializer(serializers.Serializer):
     park = serializers.IntegerField(allow_null=True)
     since = serializers.DateField(allow_null=True)
-    until = serializers.DateField(allow_null=True)
+    until = serializers.DateField(help_text=gettext_lazy("The end of the flows' period: `until`, else `as_of`."))
     as_of = serializers.DateField()
     members = serializers.IntegerField()
     probationary = serializers.IntegerField()
@@ -295,21 +345,50 @@ class MemberStatsSerializer(serializers.Serializer):
     recommended_share = share_field()
     stages = StagesSerializer()
     cross_appointment = CrossAppointmentSerializer()
+    links = LinksField()
 
 
-class MemberStatsView(APIView):
+# The filters of the members list that give each cross-appointment count's rows (selectors._cross_appointment).
+CROSS_APPOINTMENT_FILTERS = {
+    "secretaries": {"secretary": True},
+    "owners": {"secretary": True, "post": PartyMember.Post.OWNER},
+    "senior_managers": {"secretary": True, "post": PartyMember.Post.SENIOR_MANAGER},
+    "mass_organization_heads": {"secretary": True, "mass_organization_head": True},
+    "members_middle_or_higher": {"post": list(PartyMember.MIDDLE_OR_HIGHER)},
+}
+
+
+def member_stats_links(request, *, park: int | None, since, until, as_of) -> dict[str, str]:
+    """Each count of stats/members → the list of its rows, dated and filtered by the same rule."""
+    members = {"park": park, "as_of": as_of}
+    period = {"park": park, "since": since, "until": until}
+    links = {
+        "members": list_url(request, "member", **members),
+        "probationary": list_url(request, "member", **members, status=PartyMember.Status.PROBATIONARY),
+        "applications": list_url(request, "application", **period),
+        "new_members": list_url(request, "application", **period, reached=Stage.PROBATIONARY),
+        "recommended": list_url(request, "application", **period, reached=Stage.PROBATIONARY, recommended=True),
+    }
+    for stage in [*STAGES, selectors.WITHDRAWN]:
+        links[f"stages.{stage}"] = list_url(request, "application", park=park, as_of=as_of, stage=stage)
+    for name, filters in CROSS_APPOINTMENT_FILTERS.items():
+        links[f"cross_appointment.{name}"] = list_url(request, "member", **members, **filters)
+    return links
+
+
+class MemberStatsView(StatisticsView):
     """Members and probationary members as of a date (`as_of`, default `until`, else today: the same rule as
-    `members/?as_of=`), applications at each stage on that date; applications and new members of a period with the share who
-    came recommended (推优); secretaries in cross-appointment (双向进入、交叉任职)."""
+    `members/?as_of=`), applications at each stage on that date; applications and new members of a period
+    (`since` to `until`, by default up to `as_of`) with the share who came recommended (推优); secretaries in
+    cross-appointment (双向进入、交叉任职). `links`: each count's rows."""
 
     @extend_schema(parameters=[MemberStatsQuery], responses=MemberStatsSerializer)
     def get(self, request):
-        params = MemberStatsQuery(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = self.query(MemberStatsQuery)
         park_ids = park_ids_for_statistics(request, data.get("park"))
         stats = selectors.member_stats(
             park_ids=park_ids, since=data.get("since"), until=data.get("until"), as_of=data.get("as_of")
         )
-        body = {**stats, "park": data.get("park"), "since": data.get("since"), "until": data.get("until")}
-        return Response(MemberStatsSerializer(body).data)
+        period = {"park": data.get("park"), "since": data.get("since"), "until": stats["until"]}
+        links = member_stats_links(request, **period, as_of=stats["as_of"])
+        return Response(MemberStatsSerializer({**stats, **period, "links": links}).data)

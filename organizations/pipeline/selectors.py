@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from organizations.models import Application, Organization, PartyMember, Stage
+from organizations.models import Application, PartyMember, Stage
 from organizations.pipeline.models import STAGES
 from organizations.pipeline.services import eligible_on
-from organizations.selectors import members_as_of, persons
+from organizations.selectors import members_as_of, persons, secretaries_on
 from parkparty.figures import rate
 
 DUE_WITHIN_DAYS = 30
@@ -33,14 +33,23 @@ STAGE_DATES = [
 ]
 
 
-def applications_as_of(day: date, *, park_ids: list[int]) -> QuerySet[Application]:
-    """The parks' applications made on or before `day`, each annotated with `stage_on`: the stage it was
-    in on that day, read from its dated steps, or "withdrawn" if withdrawn by then."""
+STAGE_FIELD = {stage.value: field for stage, field in STAGE_DATES}
+
+
+def applications_as_of(
+    day: date, *, park_ids: list[int] | None = None, applications: QuerySet[Application] | None = None
+) -> QuerySet[Application]:
+    """The applications (of the parks, or of `applications`) made on or before `day`, each annotated with
+    `stage_on`: the stage it was in on that day, read from its dated steps, or "withdrawn" if withdrawn by
+    then. The rule of `stages` in stats/members and of the applications list's `as_of` with `stage`."""
+    applications = Application.objects.all() if applications is None else applications
+    if park_ids is not None:
+        applications = applications.filter(park_id__in=park_ids)
     stage = Case(
         When(withdrawn_on__lte=day, then=Value(WITHDRAWN)),
         *(When(**{f"{field}__lte": day}, then=Value(stage.value)) for stage, field in STAGE_DATES),
     )
-    return Application.objects.filter(park_id__in=park_ids, applied_on__lte=day).annotate(stage_on=stage)
+    return applications.filter(applied_on__lte=day).annotate(stage_on=stage)
 
 
 def stages_as_of(day: date, *, park_ids: list[int]) -> dict[str, int]:
@@ -49,6 +58,22 @@ def stages_as_of(day: date, *, park_ids: list[int]) -> dict[str, int]:
         **{key: Count("pk", filter=Q(stage_on=key)) for key in [*STAGES, WITHDRAWN]}
     )
     return counted
+
+
+def reached_in(stage: str, since: date | None, until: date | None) -> Q:
+    """Applications that reached `stage` from `since` to `until` (both included, either open): applied in
+    the period for `applicant`, became probationary members (the new members) for `probationary`. The rule
+    of the pipeline's flows in stats/members and of the applications list's `reached` with `since`/`until`."""
+    field = STAGE_FIELD[stage]
+    condition = Q(**{f"{field}__isnull": False})
+    if since:
+        condition &= Q(**{f"{field}__gte": since})
+    if until:
+        condition &= Q(**{f"{field}__lte": until})
+    return condition
+
+
+RECOMMENDED = ~Q(recommended_by="")
 
 
 @dataclass(frozen=True)
@@ -84,26 +109,19 @@ def member_stats(
     stage on that day; applications made in the period and the share of the period's new (probationary)
     members who came recommended (推优); cross-appointment. Four queries."""
     as_of = as_of or until or timezone.localdate()
+    # A flow with no end given ends on the day counted: applications made after it are not yet made.
+    until = until or as_of
     members = members_as_of(as_of, members=PartyMember.objects.filter(park_id__in=park_ids))
     roster = members.aggregate(  # people, not rows: one on two parks' rosters counts once
         members=persons(),
         probationary=persons(Q(status_on=PartyMember.Status.PROBATIONARY)),
         middle_or_higher=persons(Q(post__in=PartyMember.MIDDLE_OR_HIGHER)),
     )
-    period = Q()
-    if since:
-        period &= Q(applied_on__gte=since)
-    if until:
-        period &= Q(applied_on__lte=until)
-    joined = Q(probationary_on__isnull=False)
-    if since:
-        joined &= Q(probationary_on__gte=since)
-    if until:
-        joined &= Q(probationary_on__lte=until)
+    joined = reached_in(Stage.PROBATIONARY, since, until)
     pipeline = Application.objects.filter(park_id__in=park_ids).aggregate(
-        applications=Count("pk", filter=period),
+        applications=Count("pk", filter=reached_in(Stage.APPLICANT, since, until)),
         new_members=Count("pk", filter=joined),
-        recommended=Count("pk", filter=joined & ~Q(recommended_by="")),
+        recommended=Count("pk", filter=joined & RECOMMENDED),
     )
     return {
         "members": roster["members"],
@@ -113,8 +131,10 @@ def member_stats(
         "recommended": pipeline["recommended"],
         "recommended_share": rate(pipeline["recommended"], pipeline["new_members"]),
         "as_of": as_of,
+        "since": since,
+        "until": until,
         "stages": stages_as_of(as_of, park_ids=park_ids),
-        "cross_appointment": _cross_appointment(park_ids, roster, as_of),
+        "cross_appointment": _cross_appointment(members, roster, as_of),
     }
 
 
@@ -125,23 +145,16 @@ def became_full_members(*, park_ids: list[int], since: date, until: date) -> int
     return became.aggregate(people=persons())["people"]
 
 
-def _cross_appointment(park_ids: list[int], roster: dict, as_of: date) -> dict:
-    """Secretaries of the parks' party organizations in being on `as_of` who are owners, senior managers or
-    heads of a mass organization (双向进入、交叉任职), and members in middle-or-higher posts. One query.
+def _cross_appointment(members: QuerySet[PartyMember], roster: dict, as_of: date) -> dict:
+    """Members on the roster on `as_of` who are the secretary of a party organization in being on that day
+    (organizations.selectors.secretaries_on) and among them owners, senior managers or heads of a mass
+    organization (双向进入、交叉任职), and members in middle-or-higher posts; people, not rows. One query.
     Secretaries and posts are those recorded now: the portal keeps no dated history of either."""
-    today = as_of
-    secretaries = PartyMember.objects.filter(
-        pk__in=Organization.objects.filter(
-            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today),
-            park_id__in=park_ids,
-            kind__in=Organization.BRANCH_KINDS,
-            secretary__isnull=False,
-        ).values("secretary_id")
-    ).aggregate(
-        secretaries=Count("pk"),
-        owners=Count("pk", filter=Q(post=PartyMember.Post.OWNER)),
-        senior_managers=Count("pk", filter=Q(post=PartyMember.Post.SENIOR_MANAGER)),
-        mass_organization_heads=Count("pk", filter=~Q(mass_post="")),
+    secretaries = secretaries_on(as_of, members).aggregate(
+        secretaries=persons(),
+        owners=persons(Q(post=PartyMember.Post.OWNER)),
+        senior_managers=persons(Q(post=PartyMember.Post.SENIOR_MANAGER)),
+        mass_organization_heads=persons(~Q(mass_post="")),
     )
     total = secretaries["secretaries"]
     return {
