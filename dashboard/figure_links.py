@@ -24,6 +24,7 @@ FIGURE_LISTS: dict[str, tuple[str, dict[str, str]]] = {
     "joint_covered": ("enterprise-list", {"formation": Organization.Formation.JOINT}),
     "work_covered": ("enterprise-list", {"work_covered": "true"}),
     "previous_covered_enterprises": ("enterprise-list", {"covered": "true"}),
+    "branches": ("organization-tree", {"covering": "true"}),
     "members": ("member-list", {}),
     "probationary": ("member-list", {"status": PartyMember.Status.PROBATIONARY}),
 }

@@ -19,6 +19,7 @@ from activities.forms import PlanYearForm
 from activities.models import AnnualPlan
 from activities.selectors import plan_progress
 from dashboard.figure_links import figure_urls
+from dashboard.forms import TreeForm
 from enterprises.forms import OverviewForm
 from enterprises.models import Coverage, active_on
 from enterprises.selectors import (
@@ -167,8 +168,8 @@ ALERTS_SHOWN = 10
 
 
 def _alert_groups(park: Park, day: date) -> list[dict]:
-    """The park's alerts on the day (reports.alerts evaluates each as of it) by kind, in the committee's order (reports.alerts.KINDS), each with its
-    count, its first ALERTS_SHOWN items and the URL of each. Those who read a park's figures (its admins
+    """The park's alerts on the day (reports.alerts evaluates each as of it) by kind, in the committee's
+    order (reports.alerts.KINDS), each with its count, its first ALERTS_SHOWN items and the URL of each. Those who read a park's figures (its admins
     and viewers: the overview shows no park to anyone else) open every organization, enterprise,
     application and joint body of it, so every alert links. A fixed number of queries (reports.alerts)."""
     # The finding card above the panel already lists the enterprises that should have their own branch.
@@ -198,16 +199,24 @@ def _alert_url(alert: Alert) -> str | None:
 
 @login_required
 def organization_tree(request):
-    """The park's organizations in tree order, from one query; a secretary gets their subtree."""
-    form = ParkForm(request.GET or None, parks=list(access.visible(request.user, Park)))
+    """The park's organizations in tree order, from one query; a secretary gets their subtree. Each with
+    the enterprises it covers on `?as_of=` (today by default); `?covering=true` keeps the party
+    organizations covering at least one: the rows the overview's "covering branches" counts."""
+    today = timezone.localdate()
+    form = TreeForm(request.GET or None, parks=list(access.visible(request.user, Park)))
     form.is_valid()
     park = form.chosen_park()
+    day = form.value("as_of", today)
     rows = []
     if park is not None:
         organizations = access.visible(request.user, Organization).filter(park=park)
-        rows = list(organization_tree_rows(organizations, timezone.localdate()))
+        tree = organization_tree_rows(organizations, day)
+        if form.value("covering", False):
+            tree = tree.filter(kind__in=Organization.BRANCH_KINDS, covered_enterprises__gt=0)
+        rows = list(tree)
     _set_levels(rows)
-    return render(request, "dashboard/tree.html", {"form": form, "park": park, "rows": rows})
+    context = {"form": form, "park": park, "rows": rows, "as_of": day, "dated": day != today}
+    return render(request, "dashboard/tree.html", context)
 
 
 def _tree_park(request) -> Park | None:

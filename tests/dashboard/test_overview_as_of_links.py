@@ -57,7 +57,9 @@ def tiles(response) -> dict[str, tuple[int, str]]:
 def rows_behind(client, url: str) -> int:
     response = client.get(url)
     assert response.status_code == 200
-    return response.context["page"].paginator.count
+    if "page" in response.context:
+        return response.context["page"].paginator.count
+    return len(response.context["rows"])  # the organization tree: one page
 
 
 @pytest.mark.parametrize("as_of", [None, DAY])
@@ -65,7 +67,16 @@ def test_every_tile_opens_a_list_of_exactly_as_many_rows(world, login, changed_s
     client = login("viewer")
     params = {"park": world.park.pk} | ({"as_of": as_of.isoformat()} if as_of else {})
     linked = tiles(overview(client, **params))
-    assert set(linked) == {"total", "covered", "standalone", "joint", "uncovered", "members", "work-covered"}
+    assert set(linked) == {
+        "total",
+        "covered",
+        "standalone",
+        "joint",
+        "uncovered",
+        "branches",
+        "members",
+        "work-covered",
+    }
     for name, (figure, url) in linked.items():
         query = parse_qs(urlsplit(url).query)
         assert query["park"] == [str(world.park.pk)]
@@ -92,6 +103,21 @@ def test_the_dated_ledger_shows_the_covering_organization_of_its_day(world, logi
     assert [e.covering_organization_name for e in then.context["page"].object_list] == [None]
     assert [e.covering_organization_name for e in today.context["page"].object_list] == [world.branch_b.name]
     assert "Covering organization on May 31, 2024" in then.content.decode()
+
+
+def test_the_covering_branches_of_a_day_are_the_trees_covering_organizations_that_day(world, login, changed_since):
+    # Branch A's coverage of enterprise A ended after DAY: branch A covers nothing today.
+    coverage = world.enterprise_a.coverages.get()
+    coverage.ended_on = date(2024, 6, 15)
+    coverage.save()
+    client = login("viewer")
+    then = client.get(
+        reverse("organization-tree"), {"park": world.park.pk, "as_of": DAY.isoformat(), "covering": "true"}
+    )
+    today = client.get(reverse("organization-tree"), {"park": world.park.pk, "covering": "true"})
+    assert [row.name for row in then.context["rows"]] == [world.branch_a.name, world.branch_b.name]
+    assert [row.name for row in today.context["rows"]] == [world.branch_b.name]
+    assert tiles(overview(client, park=world.park.pk, as_of=DAY.isoformat()))["branches"][0] == 2
 
 
 def test_the_ledger_still_reads_its_old_coverage_filter(world, login):

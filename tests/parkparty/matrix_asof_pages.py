@@ -21,5 +21,7 @@ ROUTES: list[Route] = [
           PAGE_READ_ALL),
     Route("enterprise-export", "get",
           lambda w: f"/enterprises/export/?park={w.park.pk}&as_of=2024-05-31&work_covered=true", PAGE_READ_ALL),
+    Route("organization-tree", "get", lambda w: f"/organizations/?park={w.park.pk}&as_of=2024-05-31&covering=true",
+          PAGE_READ_ALL),
     Route("overview", "get", lambda w: f"/?park={w.park.pk}&as_of=2024-05-31", PAGE_READ_ALL),
 ]  # fmt: skip
