@@ -12,11 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activities.forms import PlanYearForm
 from activities.models import AnnualPlan
 from activities.selectors import plan_progress
+from dashboard.figure_links import figure_urls
+from dashboard.forms import TreeForm
 from enterprises.forms import OverviewForm
 from enterprises.models import Coverage, active_on
 from enterprises.selectors import (
@@ -26,6 +29,7 @@ from enterprises.selectors import (
     organization_tree_rows,
 )
 from organizations.api import MEMBER_SHEET, ORGANIZATION_SHEET
+from organizations.member_views import roster
 from organizations.models import Organization, Park, PartyMember, Rating, Subsidy
 from organizations.selectors import member_count
 from parkparty import access
@@ -56,8 +60,11 @@ def overview(request):
     context = {"form": form, "park": park, "as_of": as_of, "group_by": group_by, "groupings": form.GROUPINGS}
     if park is not None:
         context.update(_park_figures(request.user, park, as_of, group_by))
-        context.update(_trend(request.user, park, today, context["summary"] if as_of == today else None))
-        context["alert_groups"] = _alert_groups(park, today)
+        context.update(_trend(request.user, park, as_of, today, context["summary"]))
+        # Alerts of a day ahead would foretell what is not late yet: a future date shows today's.
+        context["alerts_on"] = min(as_of, today)
+        context["alert_groups"] = _alert_groups(park, context["alerts_on"])
+    context["dated"] = as_of != today
     context.update(_plans(request, park))
     return render(request, "dashboard/overview.html", context)
 
@@ -92,8 +99,12 @@ def _park_figures(user, park: Park, as_of: date, group_by: str) -> dict:
     summary = cached_coverage_summary(park_ids=[park.pk], as_of=as_of, group_by=group_by)
     # The finding lists enterprises by name, so only those the user may open.
     in_scope = access.visible(user, enterprises_in_park_on(parks, as_of))
+    figures = (*summary, "uncovered_enterprises", "members")
     return {
         "summary": summary,
+        "uncovered": summary["total_enterprises"] - summary["covered_enterprises"],
+        # Each tile opens the rows it counts, filtered and dated (dashboard.figure_links).
+        "figure_links": figure_urls(figures, park_id=park.pk, as_of=as_of),
         "members": member_count(parks, as_of),
         "finding": enterprises_needing_own_branch(in_scope, as_of).order_by("name", "pk"),
         "chart": _chart_data(summary["groups"]),
@@ -110,27 +121,27 @@ def _chart_data(groups: list[dict]) -> dict:
     }
 
 
-# The trend chart: two years of month ends, then today.
+# The trend chart: two years of month ends, then the page's day.
 TREND_MONTHS = 24
 
 
-def _trend(user, park: Park, today: date, live: dict | None) -> dict:
-    """The park's coverage at the end of each of its last TREND_MONTHS snapshotted months (one query),
-    then today's figure (`live` when the page already shows today, else the cached summary). No chart
-    before the first snapshot: one point is not a trend."""
-    this_month = today.replace(day=1)
-    newest_first = access.visible(user, CoverageSnapshot).filter(park=park, month__lt=this_month).order_by("-month")
+def _trend(user, park: Park, day: date, today: date, live: dict) -> dict:
+    """The park's coverage at the end of each of the TREND_MONTHS snapshotted months before the page's day
+    (one query), then the figure of the day itself (`live`: the page's own summary, today or as of the
+    date), so a dated page's trend stops at its date. No chart before the first snapshot: one point is
+    not a trend."""
+    month = day.replace(day=1)
+    newest_first = access.visible(user, CoverageSnapshot).filter(park=park, month__lt=month).order_by("-month")
     rows = [
         {"month": s.month, "as_of": s.as_of, "total": s.total_enterprises, "covered": s.covered_enterprises,
-         "rate": s.coverage_rate, "is_today": False}
+         "rate": s.coverage_rate, "is_last": False, "is_today": False}
         for s in list(newest_first[:TREND_MONTHS])[::-1]
     ]  # fmt: skip
     if not rows:
         return {"trend": []}
-    live = live or cached_coverage_summary(park_ids=[park.pk], as_of=today)
     rows.append(
-        {"month": this_month, "as_of": today, "total": live["total_enterprises"],
-         "covered": live["covered_enterprises"], "rate": live["coverage_rate"], "is_today": True}
+        {"month": month, "as_of": day, "total": live["total_enterprises"], "covered": live["covered_enterprises"],
+         "rate": live["coverage_rate"], "is_last": True, "is_today": day == today}
     )  # fmt: skip
     return {"trend": rows, "trend_chart": _trend_chart(rows)}
 
@@ -138,28 +149,33 @@ def _trend(user, park: Park, today: date, live: dict | None) -> dict:
 def _trend_chart(rows: list[dict]) -> dict:
     """What static/js/coverage-trend.js draws: the rate in percent per month end, the last point today."""
     return {
-        "labels": [row["as_of"].isoformat() if row["is_today"] else f"{row['month']:%Y-%m}" for row in rows],
+        "labels": [row["as_of"].isoformat() if row["is_last"] else f"{row['month']:%Y-%m}" for row in rows],
         "months": [f"{row['month']:%Y-%m}" for row in rows],
         "rate": [None if row["rate"] is None else round(float(row["rate"]) * 100, 2) for row in rows],
         "covered": [row["covered"] for row in rows],
         "total": [row["total"] for row in rows],
-        "series": {"rate": _("Coverage rate"), "today": _("Today")},
+        # The last point's label: "today", or the page's date.
+        "series": {"rate": _("Coverage rate"), "today": _("Today") if rows[-1]["is_today"] else _last_day(rows)},
     }
+
+
+def _last_day(rows: list[dict]) -> str:
+    return date_format(rows[-1]["as_of"], "DATE_FORMAT")
 
 
 # Alerts shown per kind on the overview; the rest are counted ("and 12 more").
 ALERTS_SHOWN = 10
 
 
-def _alert_groups(park: Park, today: date) -> list[dict]:
-    """The park's alerts today by kind, in the committee's order (reports.alerts.KINDS), each with its
-    count, its first ALERTS_SHOWN items and the URL of each. Those who read a park's figures (its admins
+def _alert_groups(park: Park, day: date) -> list[dict]:
+    """The park's alerts on the day (reports.alerts evaluates each as of it) by kind, in the committee's
+    order (reports.alerts.KINDS), each with its count, its first ALERTS_SHOWN items and the URL of each. Those who read a park's figures (its admins
     and viewers: the overview shows no park to anyone else) open every organization, enterprise,
     application and joint body of it, so every alert links. A fixed number of queries (reports.alerts)."""
     # The finding card above the panel already lists the enterprises that should have their own branch.
     kinds = [kind for kind in KINDS if kind != "own_branch_needed"]
     by_kind: dict[str, list[Alert]] = {kind: [] for kind in kinds}
-    for alert in park_alerts([park.pk], today, kinds=kinds):
+    for alert in park_alerts([park.pk], day, kinds=kinds):
         by_kind[alert.kind].append(alert)
     return [
         {
@@ -183,16 +199,24 @@ def _alert_url(alert: Alert) -> str | None:
 
 @login_required
 def organization_tree(request):
-    """The park's organizations in tree order, from one query; a secretary gets their subtree."""
-    form = ParkForm(request.GET or None, parks=list(access.visible(request.user, Park)))
+    """The park's organizations in tree order, from one query; a secretary gets their subtree. Each with
+    the enterprises it covers on `?as_of=` (today by default); `?covering=true` keeps the party
+    organizations covering at least one: the rows the overview's "covering branches" counts."""
+    today = timezone.localdate()
+    form = TreeForm(request.GET or None, parks=list(access.visible(request.user, Park)))
     form.is_valid()
     park = form.chosen_park()
+    day = form.value("as_of", today)
     rows = []
     if park is not None:
         organizations = access.visible(request.user, Organization).filter(park=park)
-        rows = list(organization_tree_rows(organizations, timezone.localdate()))
+        tree = organization_tree_rows(organizations, day)
+        if form.value("covering", False):
+            tree = tree.filter(kind__in=Organization.BRANCH_KINDS, covered_enterprises__gt=0)
+        rows = list(tree)
     _set_levels(rows)
-    return render(request, "dashboard/tree.html", {"form": form, "park": park, "rows": rows})
+    context = {"form": form, "park": park, "rows": rows, "as_of": day, "dated": day != today}
+    return render(request, "dashboard/tree.html", context)
 
 
 def _tree_park(request) -> Park | None:
@@ -211,10 +235,10 @@ def organization_export(request):
 
 @login_required
 def member_export(request):
-    """The roster of the tree page's park, as far as the user may read it, masked as in the API."""
-    park = _tree_park(request)
-    members = access.visible(request.user, PartyMember).filter(organization__park=park)
-    return page_export(request, MEMBER_SHEET, members.order_by("organization__path", "name", "pk"))
+    """The roster of the tree page's park, or the member list's (`?park=&as_of=&status=`, the same
+    rows as the page), as far as the user may read it, masked as in the API."""
+    _form, _park, members = roster(request)
+    return page_export(request, MEMBER_SHEET, members)
 
 
 def _set_levels(rows: list[Organization]) -> None:

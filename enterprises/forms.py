@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Instructor
 from organizations.models import District, Grid, Organization, Park
-from parkparty.forms import DateInput, ParkForm, ServiceErrorsMixin, park_choices
+from parkparty.forms import DateInput, ParkForm, ServiceErrorsMixin, cleaned_value, park_choices
 from parkparty.widgets import SearchSelect
 
 
@@ -48,7 +48,15 @@ class LedgerForm(forms.Form):
         ("-entered_on", _("Entered the park, latest first")),
         ("entered_on", _("Entered the park, earliest first")),
     )
-    COVERAGE = (("", _("Covered or not")), ("covered", _("Covered")), ("uncovered", _("Not covered")))
+    COVERED = (("", _("Covered or not")), ("true", _("Covered")), ("false", _("Not covered")))
+    # The coverage figures' parts: the covering organization's formation, or an instructor and no branch.
+    FORMATIONS = (
+        ("", _("Any formation")),
+        (Organization.Formation.STANDALONE, Organization.Formation.STANDALONE.label),
+        (Organization.Formation.JOINT, Organization.Formation.JOINT.label),
+    )
+    # The ledger's old name of the coverage filter (?coverage=covered|uncovered), still read.
+    OLD_COVERAGE = {"covered": "true", "uncovered": "false"}
 
     q = forms.CharField(required=False, max_length=100, label=_("Name or credit code"))
     park = forms.TypedChoiceField(coerce=int, required=False, label=_("Park"))
@@ -58,13 +66,24 @@ class LedgerForm(forms.Form):
     status = forms.ChoiceField(
         required=False, label=_("Status"), choices=[("", _("Any status")), *Enterprise.Status.choices]
     )
-    coverage = forms.ChoiceField(required=False, label=_("Coverage"), choices=COVERAGE)
+    as_of = forms.DateField(
+        required=False,
+        label=_("As of"),
+        widget=DateInput,
+        help_text=_("The enterprises in the park on that day, with their coverage on that day."),
+    )
+    covered = forms.ChoiceField(required=False, label=_("Coverage"), choices=COVERED)
+    formation = forms.ChoiceField(required=False, label=_("Covered by an organization formed"), choices=FORMATIONS)
+    work_covered = forms.BooleanField(required=False, label=_("Work coverage only (an instructor, no branch)"))
     above_scale = forms.BooleanField(required=False, label=_("Above designated size only"))
     above_quota = forms.BooleanField(required=False, label=_("Above quota only"))
     sort = forms.ChoiceField(required=False, label=_("Sort by"), choices=SORTS)
 
-    def __init__(self, *args, parks: list[Park], districts, grids, industries, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, parks: list[Park], districts, grids, industries, **kwargs):
+        if data is not None and data.get("coverage") and not data.get("covered"):
+            data = data.copy()
+            data["covered"] = self.OLD_COVERAGE.get(data["coverage"], data["coverage"])
+        super().__init__(data, *args, **kwargs)
         self.fields["park"].choices = [("", _("All parks")), *park_choices(parks)]
         self.fields["district"].queryset = districts
         self.fields["district"].empty_label = _("All districts")
@@ -73,10 +92,16 @@ class LedgerForm(forms.Form):
         self.fields["district"].with_park = self.fields["grid"].with_park = len(parks) > 1
         self.fields["industry"].choices = [("", _("All industries")), *((i, i) for i in industries)]
 
+    def day(self):
+        """The day the list is as of (`?as_of=`), or None for today's ledger (every enterprise, left or not)."""
+        return cleaned_value(self, "as_of")
+
     def filter(self, enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
         """Apply the valid criteria; an invalid one is reported on the form and left out, not guessed.
 
-        `enterprises` must carry `with_current_coverage`'s annotation for the coverage filter.
+        `enterprises` must carry `with_current_coverage`'s annotation (of the list's day) for the coverage
+        filters: covered, formation and work coverage read the coverage and assignments in force that day,
+        the rules of the coverage figures (enterprises.selectors.coverage_summary).
         """
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         if query := data.get("q", "").strip():
@@ -84,8 +109,12 @@ class LedgerForm(forms.Form):
         for name in ("park", "district", "grid", "industry", "status"):
             if value := data.get(name):
                 enterprises = enterprises.filter(**{name: value})
-        if coverage := data.get("coverage"):
-            enterprises = enterprises.filter(covering_organization_id__isnull=coverage == "uncovered")
+        if covered := data.get("covered"):
+            enterprises = enterprises.filter(covering_organization_id__isnull=covered == "false")
+        if formation := data.get("formation"):
+            enterprises = enterprises.filter(covering_formation=formation)
+        if data.get("work_covered"):
+            enterprises = enterprises.filter(covering_organization_id__isnull=True, has_instructor=True)
         for flag in ("above_scale", "above_quota"):
             if data.get(flag):
                 enterprises = enterprises.filter(**{flag: True})

@@ -5,6 +5,8 @@ Every queryset starts from `access.visible`: outside the user's scope a row does
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -14,7 +16,7 @@ from django.utils import timezone
 from enterprises.api import ENTERPRISE_SHEET
 from enterprises.forms import LedgerForm
 from enterprises.models import Coverage, Enterprise, InstructorAssignment
-from enterprises.selectors import with_current_coverage
+from enterprises.selectors import enterprises_in_park_on, with_current_coverage
 from organizations.models import District, Grid, Organization, Park, PartyMember
 from parkparty import access
 from parkparty.exports import page_export
@@ -26,24 +28,30 @@ PAGE_SIZE = 50
 
 @login_required
 def enterprise_list(request):
-    """The ledger: a constant number of queries whatever the page holds (choices, count, one page of rows)."""
+    """The ledger: a constant number of queries whatever the page holds (choices, count, one page of rows).
+
+    With `?as_of=` it lists the enterprises in the park on that day with their coverage of that day: the
+    rows the overview's and the reports' coverage figures count (`enterprises_in_park_on`), so a figure's
+    link opens exactly its rows.
+    """
     enterprises = access.visible(request.user, Enterprise)
     form = _ledger_form(request, enterprises)
     form.is_valid()  # errors show on the form; the valid criteria still apply
-    page = Paginator(form.filter(_ledger_rows(enterprises)), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _ledger_rows(request.user, enterprises, form.day()).select_related("park", "district", "grid")
+    page = Paginator(form.filter(rows), PAGE_SIZE).get_page(request.GET.get("page"))
     # The filters stay folded (they fill a phone's screen) unless one of them is in use.
     filtering = any(request.GET.get(name) for name in form.fields if name != "q")
-    context = {"form": form, "page": page, "filtering": filtering}
+    context = {"form": form, "page": page, "filtering": filtering, "as_of": form.day()}
     return render(request, "enterprises/enterprise_list.html", context)
 
 
 @login_required
 def enterprise_export(request):
-    """The ledger as filtered on the page, every matching row, in the API's columns (an .xlsx file)."""
+    """The ledger as filtered and dated on the page, every matching row, in the API's columns (an .xlsx file)."""
     enterprises = access.visible(request.user, Enterprise)
     form = _ledger_form(request, enterprises)
     form.is_valid()  # as on the page: the valid criteria apply
-    return page_export(request, ENTERPRISE_SHEET, form.filter(with_current_coverage(enterprises, timezone.localdate())))
+    return page_export(request, ENTERPRISE_SHEET, form.filter(_ledger_rows(request.user, enterprises, form.day())))
 
 
 def _ledger_form(request, enterprises: QuerySet[Enterprise]) -> LedgerForm:
@@ -58,9 +66,13 @@ def _ledger_form(request, enterprises: QuerySet[Enterprise]) -> LedgerForm:
     )
 
 
-def _ledger_rows(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
-    """Each row with its covering organization today, in the same query (no per-row lookups)."""
-    return with_current_coverage(enterprises, timezone.localdate()).select_related("park", "district", "grid")
+def _ledger_rows(user, enterprises: QuerySet[Enterprise], day: date | None) -> QuerySet[Enterprise]:
+    """Each row with its covering organization on the day (today without one), in the same query (no
+    per-row lookups). Dated, only the enterprises in their park that day: the coverage figures' rule."""
+    if day is None:
+        return with_current_coverage(enterprises, timezone.localdate())
+    in_park = access.visible(user, enterprises_in_park_on(Park.objects.all(), day))
+    return with_current_coverage(in_park, day)
 
 
 @login_required

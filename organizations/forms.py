@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import District, Grid, Organization, Park, PartyMember
-from parkparty.forms import DateInput, ServiceErrorsMixin
+from parkparty.forms import DateInput, ParkForm, ServiceErrorsMixin
 from parkparty.widgets import SearchSelect
 
 ORGANIZATION_FIELDS = ("name", "kind", "formation", "district", "established_on")
@@ -131,3 +131,17 @@ class MemberForm(ServiceModelForm):
     def clean_id_number(self) -> str:
         # A lower-case x is the same check character; the stored form is upper case.
         return self.cleaned_data["id_number"].strip().upper()
+
+
+class MemberListForm(ParkForm):
+    """The roster of one park (`?park=`, the user's first by default) as of a day, by status: the rows the
+    member figures count (organizations.selectors.members_as_of). Without a day, today's roster and
+    every recorded status, those transferred out included."""
+
+    as_of = forms.DateField(required=False, label=_("As of"), widget=DateInput)
+    status = forms.ChoiceField(
+        required=False, label=_("Status"), choices=[("", _("Any status")), *PartyMember.Status.choices]
+    )
+
+    def day(self):
+        return self.value("as_of", None)

@@ -113,11 +113,22 @@ def test_the_trend_loads_echarts_from_this_site(world, login):
     assert "/static/js/coverage-trend.js" in content
 
 
-def test_the_live_point_is_todays_even_when_the_page_shows_another_day(world, login):
-    snapshot(world.park, 1, total=3, covered=1)
+def months_before(day: date) -> int:
+    return (this_month().year - day.year) * 12 + this_month().month - day.month
+
+
+def test_a_dated_page_draws_the_trend_up_to_its_date_and_ends_on_the_figure_of_that_day(world, login):
+    for month in (date(2024, 3, 1), date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1)):
+        snapshot(world.park, months_before(month), total=9, covered=9)
     f.EnterpriseFactory(park=world.park, entered_on=date(2024, 6, 1))
-    data = chart_data(overview(login("admin"), as_of="2024-05-31"))
-    assert data["total"][-1] == 4  # today, not the 3 of 2024-05-31 the figures show
+    response = overview(login("admin"), as_of="2024-05-20")
+    data = chart_data(response)
+    # The month ends before May 2024, then 20 May itself (not today, not the snapshot of May's end).
+    assert data["months"] == ["2024-03", "2024-04", "2024-05"]
+    assert data["labels"][-1] == "2024-05-20"
+    assert (data["covered"][-1], data["total"][-1]) == (2, 3)  # the enterprise of June is not counted
+    assert data["series"]["today"] != "Today"
+    assert "up to May 20, 2024" in response.content.decode()
 
 
 # --- the alerts panel ------------------------------------------------------------------------------
