@@ -147,6 +147,14 @@ def test_the_filters_reproduce_each_group_of_the_statistic(world, as_role, ratin
     }
 
 
+def test_the_star_map_as_of_a_date_counts_the_ratings_in_force(world, client, as_role, ratings):
+    client.force_login(world.users["admin"])
+    for day, rated in (("2024-07-31", 3), (TODAY, 2)):
+        page = client.get(reverse("star-map"), {"park": world.park.pk, "as_of": day})
+        assert page.status_code == 200
+        assert page.context["stats"]["rated"] == rated == len(rows(as_role("admin"), "ratings/", as_of=day))
+
+
 def test_a_secretary_lists_the_ratings_in_force_in_their_subtree(world, as_role, ratings):
     client = as_role("secretary_a")
     assert stars_listed(client, as_of="2024-07-31") == {world.branch_a.pk: 4}
