@@ -17,7 +17,6 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from organizations.filters import SubtreeFilter
 from organizations.models import (
@@ -35,10 +34,11 @@ from organizations.models import (
 )
 from organizations.ratings import selectors, services
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
+from parkparty.api import ScopedRelatedField, ScopedViewSet, StatisticsView, assign, park_ids_for_statistics
 from parkparty.dates import year_in_range
+from parkparty.drilldown import LinksField, list_url
 from parkparty.exports import Sheet
-from parkparty.filters import ChoiceInFilter
+from parkparty.filters import AsOfFilter, ChoiceInFilter
 from parkparty.history import CHANGE_REASON_LENGTH
 from parkparty.relations import related_rows
 
@@ -310,10 +310,35 @@ class RatingFilter(django_filters.FilterSet):
     classification = ChoiceInFilter(choices=Classification.choices)
     stars = NumberInFilter(field_name="stars", min_value=1, max_value=MAX_STARS)
     within = SubtreeFilter(path_field="organization__path", label=gettext_lazy("within organization"))
+    good_or_above = django_filters.BooleanFilter(
+        method="filter_good_or_above", label=gettext_lazy("rated good or above (demonstration or standard)")
+    )
+    as_of = AsOfFilter(
+        help_text=gettext_lazy(
+            "The ratings in force that day: each organization's latest confirmed rating assessed on or before "
+            "it (the rows stats/ratings counts)."
+        )
+    )
 
     class Meta:
         model = Rating
-        fields = ["park", "organization", "year", "quarter", "status", "stars", "classification", "within"]
+        fields = ["park", "organization", "year", "quarter", "status", "stars", "classification", "within",
+                  "good_or_above", "as_of"]  # fmt: skip
+
+    def filter_queryset(self, queryset):
+        """With `as_of`, only the ratings in force that day (selectors.ratings_in_force, the rule of
+        stats/ratings); the other filters then narrow them as the figure's groups do."""
+        day = self.form.cleaned_data.get("as_of")
+        if day:
+            park = self.form.cleaned_data.get("park")
+            queryset = selectors.ratings_in_force(day, ratings=queryset, park_ids=[park.pk] if park else None)
+        return super().filter_queryset(queryset)
+
+    def filter_good_or_above(self, queryset, name, value):
+        if value is None:
+            return queryset
+        good = selectors.good_or_above()
+        return queryset.filter(good) if value else queryset.exclude(good)
 
 
 class SuggestionQuery(serializers.Serializer):
@@ -457,7 +482,7 @@ class HonorViewSet(ScopedViewSet):
 
 class RatingStatsQuery(serializers.Serializer):
     park = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    as_of = serializers.DateField(required=False)
+    as_of = serializers.DateField(required=False, help_text=gettext_lazy("Defaults to today."))
 
 
 class RatingStatsSerializer(serializers.Serializer):
@@ -468,17 +493,33 @@ class RatingStatsSerializer(serializers.Serializer):
     by_classification = serializers.DictField(child=serializers.IntegerField())
     good_or_above = serializers.IntegerField()
     good_or_above_rate = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    links = LinksField()
 
 
-class RatingStatsView(APIView):
-    """Organizations by the stars of their latest confirmed rating on a date, and the share rated good
-    or above (demonstration or up to standard). One SQL query."""
+def rating_links(request, *, park_id: int | None, as_of) -> dict[str, str]:
+    """Each count of stats/ratings → `ratings/?as_of=` with the filter of its group."""
+
+    def url(**filters) -> str:
+        return list_url(request, "rating", park=park_id, as_of=as_of, **filters)
+
+    return {
+        "rated": url(),
+        **{f"by_stars.{n}": url(stars=n) for n in range(1, MAX_STARS + 1)},
+        **{f"by_classification.{c}": url(classification=c) for c in Classification.values},
+        "good_or_above": url(good_or_above=True),
+    }
+
+
+class RatingStatsView(StatisticsView):
+    """The ratings in force on a date (each organization's latest confirmed rating assessed on or before
+    it), by stars and by class, and the share rated good or above (demonstration or up to standard). One
+    SQL query. `links` opens each count's ratings (`ratings/?as_of=`)."""
 
     @extend_schema(parameters=[RatingStatsQuery], responses=RatingStatsSerializer)
     def get(self, request):
-        params = RatingStatsQuery(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        park_id = params.validated_data.get("park")
-        as_of = params.validated_data.get("as_of") or timezone.localdate()
+        params = self.query(RatingStatsQuery)
+        park_id = params.get("park")
+        as_of = params.get("as_of") or timezone.localdate()
         stats = selectors.rating_stats(park_ids=park_ids_for_statistics(request, park_id), as_of=as_of)
-        return Response(RatingStatsSerializer({**stats, "park": park_id, "as_of": as_of}).data)
+        links = rating_links(request, park_id=park_id, as_of=as_of)
+        return Response(RatingStatsSerializer({**stats, "park": park_id, "as_of": as_of, "links": links}).data)

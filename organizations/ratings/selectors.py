@@ -40,12 +40,19 @@ def latest_confirmed(as_of: date, organization: str = "pk") -> QuerySet[Rating]:
     ).order_by("-year", "-quarter", "-assessed_on", "-pk")
 
 
-def rated_organizations(park_ids: list[int], as_of: date) -> QuerySet[Organization]:
+def organizations_rated_on(as_of: date, park_ids: list[int] | None = None) -> QuerySet[Organization]:
+    """The organizations a rating is counted for on `as_of`: committees, general branches and branches
+    established by that day and not dissolved by it (of `park_ids`, or of every park)."""
+    organizations = Organization.objects.filter(_active_on(as_of), kind__in=Organization.BRANCH_KINDS)
+    return organizations if park_ids is None else organizations.filter(park_id__in=park_ids)
+
+
+def rated_organizations(park_ids: list[int] | None, as_of: date) -> QuerySet[Organization]:
     """The park's party organizations on `as_of`, each with the stars and class of its latest confirmed
-    rating (null when never rated). One query."""
+    rating (null when never rated) and that rating's id. One query."""
     latest = latest_confirmed(as_of)
     return (
-        Organization.objects.filter(_active_on(as_of), park_id__in=park_ids, kind__in=Organization.BRANCH_KINDS)
+        organizations_rated_on(as_of, park_ids)
         .annotate(
             stars=Subquery(latest.values("stars")[:1]),
             classification=Subquery(latest.values("classification")[:1]),
@@ -55,22 +62,37 @@ def rated_organizations(park_ids: list[int], as_of: date) -> QuerySet[Organizati
     )
 
 
+def ratings_in_force(
+    as_of: date, *, ratings: QuerySet[Rating] | None = None, park_ids: list[int] | None = None
+) -> QuerySet[Rating]:
+    """The ratings in force on `as_of`: for each organization of `organizations_rated_on`, its latest
+    confirmed rating assessed on or before the day (`latest_confirmed`). These are the rows
+    `rating_stats` counts and `ratings/?as_of=` lists, among `ratings` (all by default). `park_ids`
+    only narrows the organizations looked at."""
+    in_force = rated_organizations(park_ids, as_of).filter(rating_id__isnull=False).order_by().values("rating_id")
+    return (Rating.objects.all() if ratings is None else ratings).filter(pk__in=in_force)
+
+
+def good_or_above() -> Q:
+    """A rating good or above: of the demonstration or the up-to-standard class."""
+    return Q(classification__in=GOOD_OR_ABOVE)
+
+
 def rating_stats(*, park_ids: list[int], as_of: date) -> dict:
-    """Organizations rated (by their latest confirmed rating on `as_of`), by stars and by class, and the
-    share rated good or above (demonstration or standard). One query: per organization, two index
-    probes for its latest rating, whatever the number of past ratings."""
-    rated = rated_organizations(park_ids, as_of).filter(stars__isnull=False)
+    """The ratings in force on `as_of` (`ratings_in_force`: one per organization), by stars and by class,
+    and the share rated good or above (demonstration or standard). One query: per organization, two
+    index probes for its latest rating, whatever the number of past ratings."""
     aggregates = {"rated": Count("pk")}
     aggregates |= {f"stars_{n}": Count("pk", filter=Q(stars=n)) for n in range(1, MAX_STARS + 1)}
     aggregates |= {f"class_{c}": Count("pk", filter=Q(classification=c)) for c in Classification.values}
-    row = rated.order_by().aggregate(**aggregates)
-    good = sum(row[f"class_{c}"] for c in GOOD_OR_ABOVE)
+    aggregates["good"] = Count("pk", filter=good_or_above())
+    row = ratings_in_force(as_of, park_ids=park_ids).order_by().aggregate(**aggregates)
     return {
         "rated": row["rated"],
         "by_stars": {str(n): row[f"stars_{n}"] for n in range(1, MAX_STARS + 1)},
         "by_classification": {c: row[f"class_{c}"] for c in Classification.values},
-        "good_or_above": good,
-        "good_or_above_rate": rate(good, row["rated"]),
+        "good_or_above": row["good"],
+        "good_or_above_rate": rate(row["good"], row["rated"]),
     }
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 import django_filters
+from django import forms
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +19,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from organizations.filters import SubtreeFilter
 from organizations.models import (
@@ -33,7 +33,8 @@ from organizations.models import (
 )
 from organizations.subsidies import selectors, services
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
+from parkparty.api import ScopedRelatedField, ScopedViewSet, StatisticsView, assign, park_ids_for_statistics
+from parkparty.drilldown import LinksField, list_url
 from parkparty.exports import Sheet
 from parkparty.filters import ChoiceInFilter, MonthField
 from parkparty.history import CHANGE_REASON_LENGTH
@@ -164,17 +165,53 @@ SUBSIDY_SHEET = Sheet(
 )  # fmt: skip
 
 
+class DateRangeForm(forms.Form):
+    """A filter form whose `since` may not come after its `until` (400 naming `until`)."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end of the range comes before its start."))
+        return data
+
+
 class SubsidyFilter(django_filters.FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all())
     kind = ChoiceInFilter(choices=SubsidyKind.choices)
     status = ChoiceInFilter(choices=Subsidy.Status.choices)
     within = SubtreeFilter(path_field="organization__path", label=gettext_lazy("within organization"))
+    since = django_filters.DateFilter(
+        method="paid_in_range",
+        label=gettext_lazy("paid since (YYYY-MM-DD)"),
+        help_text=gettext_lazy(
+            "With until: the entries paid in the range, by the date paid (both included), reversals as their "
+            "own negative entries; the rows stats/subsidies sums. Proposed, approved and cancelled records "
+            "are left out."
+        ),
+    )
+    until = django_filters.DateFilter(method="paid_in_range", label=gettext_lazy("paid until (YYYY-MM-DD)"))
+    is_reversal = django_filters.BooleanFilter(
+        field_name="reverses", lookup_expr="isnull", exclude=True, label=gettext_lazy("is a reversal entry")
+    )
     paid_after = django_filters.DateFilter(field_name="paid_on", lookup_expr="gte")
     paid_before = django_filters.DateFilter(field_name="paid_on", lookup_expr="lte")
 
     class Meta:
         model = Subsidy
-        fields = ["park", "organization", "member", "kind", "status", "period", "within", "paid_after", "paid_before"]
+        fields = ["park", "organization", "member", "kind", "status", "period", "within", "since", "until",
+                  "is_reversal", "paid_after", "paid_before"]  # fmt: skip
+        form = DateRangeForm
+
+    def filter_queryset(self, queryset):
+        """With `since` or `until`, the money paid in the range (selectors.paid_between, the rule of
+        stats/subsidies): paid entries by the date paid, each reversal its own negative row."""
+        since, until = self.form.cleaned_data.get("since"), self.form.cleaned_data.get("until")
+        if since or until:
+            queryset = selectors.paid_between(since, until, entries=queryset)
+        return super().filter_queryset(queryset)
+
+    def paid_in_range(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, with both ends at once
 
 
 class PaySerializer(serializers.Serializer):
@@ -396,19 +433,35 @@ class SubsidyStatsSerializer(serializers.Serializer):
     total = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
     by_kind = serializers.DictField(child=serializers.DecimalField(max_digits=14, decimal_places=2))
     by_year = serializers.DictField(child=serializers.DecimalField(max_digits=14, decimal_places=2))
+    paid_records = serializers.IntegerField(
+        help_text=gettext_lazy("The paid entries the total sums: payments and reversals (negative), each one.")
+    )
+    reversals = serializers.IntegerField(help_text=gettext_lazy("Of those, the reversal entries."))
+    links = LinksField()
 
 
-class SubsidyStatsView(APIView):
-    """Money paid in a date range (by the date paid), net of reversals: the total, by kind and by year."""
+def subsidy_links(request, *, park_id: int | None, kind: str | None, since, until) -> dict[str, str]:
+    """Each count of stats/subsidies → the paid entries it counts (`subsidies/?status=paid&since=&until=`)."""
+
+    def url(**filters) -> str:
+        return list_url(
+            request, "subsidy", park=park_id, kind=kind, status=Subsidy.Status.PAID, since=since, until=until, **filters
+        )
+
+    return {"paid_records": url(), "reversals": url(is_reversal=True)}
+
+
+class SubsidyStatsView(StatisticsView):
+    """Money paid in a date range (by the date paid, both ends included), net of reversals: the total, by
+    kind and by year, and the number of paid entries it sums. `links` opens those entries."""
 
     @extend_schema(parameters=[SubsidyStatsQuery], responses=SubsidyStatsSerializer)
     def get(self, request):
-        params = SubsidyStatsQuery(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = self.query(SubsidyStatsQuery)
         park_ids = park_ids_for_statistics(request, data.get("park"))
-        stats = selectors.subsidy_stats(
-            park_ids=park_ids, kind=data.get("kind"), since=data.get("since"), until=data.get("until")
+        echo = {name: data.get(name) for name in ("park", "kind", "since", "until")}
+        stats = selectors.subsidy_stats(park_ids=park_ids, kind=echo["kind"], since=echo["since"], until=echo["until"])
+        links = subsidy_links(
+            request, park_id=echo["park"], kind=echo["kind"], since=echo["since"], until=echo["until"]
         )
-        body = {**stats, **{name: data.get(name) for name in ("park", "kind", "since", "until")}}
-        return Response(SubsidyStatsSerializer(body).data)
+        return Response(SubsidyStatsSerializer({**stats, **echo, "links": links}).data)

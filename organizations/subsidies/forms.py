@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Subsidy, SubsidyKind
 from organizations.ratings.forms import QUARTERS, OrganizationChoiceField, current_quarter
+from organizations.subsidies.selectors import paid_between
 from parkparty.dates import parse_period
 from parkparty.forms import DateInput, ServiceErrorsMixin
 
@@ -29,6 +30,13 @@ class LedgerFilterForm(forms.Form):
     )
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label=_("Year"))
     organization = OrganizationChoiceField(queryset=None, required=False, label=_("Organization"))
+    since = forms.DateField(required=False, label=_("Paid since"), widget=DateInput)
+    until = forms.DateField(
+        required=False,
+        label=_("Paid until"),
+        widget=DateInput,
+        help_text=_("With a date: the payments and reversals paid in the range, by the date paid."),
+    )
 
     def __init__(self, *args, parks, organizations: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,9 +53,18 @@ class LedgerFilterForm(forms.Form):
             raise ValidationError(_("Give a period as YYYY-MM, YYYY-Qn, YYYY-H1, YYYY-H2 or YYYY."))
         return period
 
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end of the range comes before its start."))
+        return data
+
     def filter(self, subsidies: QuerySet[Subsidy]) -> QuerySet[Subsidy]:
-        """Apply the valid criteria; an invalid one is reported on the form and left out, not guessed."""
+        """Apply the valid criteria; an invalid one is reported on the form and left out, not guessed.
+        A date range keeps the money paid in it (selectors.paid_between, the rule of stats/subsidies)."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        if data.get("since") or data.get("until"):
+            subsidies = paid_between(data.get("since"), data.get("until"), entries=subsidies)
         for name in ("park", "kind", "status", "period", "organization"):
             if data.get(name):
                 subsidies = subsidies.filter(**{name: data[name]})

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from organizations.models import DuesCollection, Subsidy, SubsidyKind, SubsidyRule
@@ -40,11 +40,16 @@ def existing(subsidy: Subsidy) -> QuerySet[Subsidy]:
     return records.exclude(pk=subsidy.pk)
 
 
-def paid(park_ids: list[int], *, kind: str | None = None, since: date | None = None, until: date | None = None):
-    """Paid entries (reversals included, negative), by the date they were paid."""
-    entries = Subsidy.objects.filter(park_id__in=park_ids, status=Subsidy.Status.PAID)
-    if kind:
-        entries = entries.filter(kind=kind)
+def paid_between(
+    since: date | None = None, until: date | None = None, *, entries: QuerySet[Subsidy] | None = None
+) -> QuerySet[Subsidy]:
+    """The money paid between `since` and `until` (both included, either open), as ledger entries: each
+    paid record on the day it was paid, and each reversal as its own negative entry on the day it was
+    paid, so that the entries sum to the money paid net of reversals (a payment reversed within the
+    range nets to zero; one reversed after `until` still counts). Proposed, approved and cancelled
+    records are left out. These are the rows `subsidy_stats` sums and `subsidies/?since=&until=` lists,
+    among `entries` (all by default)."""
+    entries = (Subsidy.objects.all() if entries is None else entries).filter(status=Subsidy.Status.PAID)
     if since:
         entries = entries.filter(paid_on__gte=since)
     if until:
@@ -52,27 +57,41 @@ def paid(park_ids: list[int], *, kind: str | None = None, since: date | None = N
     return entries
 
 
+def paid(park_ids: list[int], *, kind: str | None = None, since: date | None = None, until: date | None = None):
+    """Paid entries of the parks (reversals included, negative), by the date they were paid."""
+    entries = Subsidy.objects.filter(park_id__in=park_ids)
+    if kind:
+        entries = entries.filter(kind=kind)
+    return paid_between(since, until, entries=entries)
+
+
 def subsidy_stats(
     *, park_ids: list[int], kind: str | None = None, since: date | None = None, until: date | None = None
 ) -> dict:
-    """Money paid, net of reversals: the total, by kind and by year paid. One query, grouped in SQL."""
+    """Money paid, net of reversals: the total, by kind and by year paid, and the entries it sums
+    (`paid_records`, of which `reversals`). One query, grouped in SQL."""
     rows = (
         paid(park_ids, kind=kind, since=since, until=until)
         .annotate(year=ExtractYear("paid_on"))
         .values("kind", "year")
-        .annotate(amount=Sum("amount"))
+        .annotate(amount=Sum("amount"), entries=Count("pk"), reversals=Count("pk", filter=Q(reverses__isnull=False)))
         .order_by()
     )
     by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
     by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    entries = reversals = 0
     for row in rows:
         by_kind[row["kind"]] += row["amount"]
         by_year[row["year"]] += row["amount"]
+        entries += row["entries"]
+        reversals += row["reversals"]
     total = sum(by_kind.values(), ZERO)
     return {
         "total": _money(total),
         "by_kind": {code: _money(by_kind[code]) for code in SubsidyKind.values if code in by_kind},
         "by_year": {str(year): _money(by_year[year]) for year in sorted(by_year)},
+        "paid_records": entries,
+        "reversals": reversals,
     }
 
 

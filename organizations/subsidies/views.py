@@ -38,6 +38,7 @@ from organizations.subsidies.forms import (
 )
 from parkparty import access
 from parkparty.exports import page_export
+from parkparty.forms import cleaned_value
 from parkparty.history import revisions
 
 PAGE_SIZE = 50
@@ -84,6 +85,8 @@ def subsidy_list(request):
         "today": timezone.localdate(),
         "is_admin": scope.is_admin,
         "run_form": AllowanceRunForm(parks=admin_parks) if admin_parks else None,
+        "paid_since": cleaned_value(form, "since"),
+        "paid_until": cleaned_value(form, "until"),
     }
     return render(request, "subsidies/subsidy_list.html", context)
 

@@ -386,5 +386,8 @@ def test_subsidy_statistics_without_a_park_cover_the_callers_parks(world, as_rol
     body = (
         as_role("viewer").get(f"{API}/stats/subsidies/", {"kind": "red_star_allowance", "since": "2024-01-01"}).json()
     )
+    links = body.pop("links")
     assert body == {"park": None, "since": "2024-01-01", "until": None, "kind": "red_star_allowance",
-                    "total": "200.00", "by_kind": {"red_star_allowance": "200.00"}, "by_year": {"2024": "200.00"}}  # fmt: skip
+                    "total": "200.00", "by_kind": {"red_star_allowance": "200.00"}, "by_year": {"2024": "200.00"},
+                    "paid_records": 1, "reversals": 0}  # fmt: skip
+    assert links["paid_records"].endswith("/subsidies/?kind=red_star_allowance&status=paid&since=2024-01-01")
