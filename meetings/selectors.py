@@ -12,7 +12,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -223,6 +235,42 @@ def rotating_chairs(park_ids: list[int], month: date) -> list[RotatingChair]:
 
 
 # --- matters ---------------------------------------------------------------------------------------
+
+# The statuses of a matter not yet done: what "open" counts.
+STILL_OPEN = (Matter.Status.OPEN, Matter.Status.IN_PROGRESS)
+
+
+def _status_recorded_on(day: date):
+    """The matter's status in its history at the end of `day`; null if nothing was recorded by then."""
+    history = Matter.history.model.objects.filter(id=OuterRef("pk"), history_date__date__lte=day)
+    return Subquery(history.order_by("-history_date", "-history_id").values("status")[:1])
+
+
+def matters_as_of(day: date, matters: QuerySet[Matter] | None = None) -> QuerySet[Matter]:
+    """The matters (of `matters`, by default all) raised on or before `day`, each annotated with
+    `status_on`, its status that day (统计口径, docs/architecture.md "Matters as of a date"):
+
+    - resolved or closed if it is so now and its `resolved_on` is on or before `day`;
+    - otherwise open or in progress: the one its history records at the end of the day; without such a
+      record (entered later, or loaded without history) its status now if it is open or in progress,
+      and in progress if it was resolved or closed after `day` (it was being worked on till then).
+
+    The one rule behind the matter figures and the matters list's `as_of`, so the two agree. The history
+    is read (one correlated subquery) only for the rows not done by then."""
+    matters = Matter.objects.all() if matters is None else matters
+    recorded = _status_recorded_on(day)
+    status = Case(
+        When(Q(status__in=Matter.DONE, resolved_on__lte=day), then=F("status")),
+        When(Q(recorded__in=STILL_OPEN), then=F("recorded")),
+        When(Q(status__in=STILL_OPEN), then=F("status")),
+        default=Value(Matter.Status.IN_PROGRESS),
+    )
+    return matters.filter(raised_on__lte=day).alias(recorded=recorded).annotate(status_on=status)
+
+
+def matters_open_on(day: date, matters: QuerySet[Matter] | None = None) -> QuerySet[Matter]:
+    """The matters raised by `day` and not resolved or closed by then (see `matters_as_of`)."""
+    return matters_as_of(day, matters).filter(status_on__in=STILL_OPEN)
 
 
 def matters_in(park_ids: list[int], since: date | None, until: date | None) -> QuerySet[Matter]:
