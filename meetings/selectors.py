@@ -183,6 +183,31 @@ def compliance(
     return result
 
 
+@dataclass(frozen=True)
+class RequiredMeeting:
+    """One of the meetings a requirement asks for: the `slot`-th of its `required`, held if at least that
+    many were. A month's required meetings are the rows behind stats/meetings: their number is `required`,
+    the held ones' is `held` (a meeting beyond what was required fills no slot)."""
+
+    organization: Organization
+    requirement: Requirement
+    slot: int
+
+    @property
+    def held(self) -> bool:
+        return self.slot <= self.requirement.held
+
+
+def required_meetings(rows: list[OrganizationCompliance]) -> list[RequiredMeeting]:
+    """The required meetings of compliance rows, organization by organization, requirement by requirement."""
+    return [
+        RequiredMeeting(row.organization, requirement, slot)
+        for row in rows
+        for requirement in row.requirements
+        for slot in range(1, requirement.required + 1)
+    ]
+
+
 def compliance_for_month(*, park_ids: list[int], month: date, organizations=None) -> list[OrganizationCompliance]:
     return compliance(park_ids=park_ids, windows=windows_ending_in(month), organizations=organizations)
 
@@ -282,10 +307,11 @@ def matters_in(park_ids: list[int], since: date | None, until: date | None) -> Q
     return matters
 
 
-def median_days_to_resolve(matters: QuerySet[Matter]) -> float | None:
-    """The median of resolved_on - raised_on over resolved matters, picked in SQL (ORDER BY … OFFSET)."""
+def median_days_to_resolve(matters: QuerySet[Matter], field: str = "status") -> float | None:
+    """The median of resolved_on - raised_on over resolved matters (resolved by `field`: `status_on` on a
+    dated queryset), picked in SQL (ORDER BY … OFFSET)."""
     days = ExpressionWrapper(F("resolved_on") - F("raised_on"), output_field=DurationField())
-    resolved = matters.filter(status=Matter.Status.RESOLVED).annotate(days=days).order_by("days")
+    resolved = matters.filter(**{field: Matter.Status.RESOLVED}).annotate(days=days).order_by("days")
     n = resolved.count()
     if n == 0:
         return None
@@ -297,11 +323,17 @@ def _as_days(value) -> float:
     return value.days + value.seconds / 86400 if isinstance(value, timedelta) else value / 86_400_000_000
 
 
-def matter_stats(*, park_ids: list[int], since: date | None = None, until: date | None = None) -> dict:
-    """Raised, resolved and open matters (raised in the range), the median days to resolve, by category."""
-    matters = matters_in(park_ids, since, until)
-    resolved = Q(status=Matter.Status.RESOLVED)
-    still_open = Q(status__in=[Matter.Status.OPEN, Matter.Status.IN_PROGRESS])
+def matter_stats(
+    *, park_ids: list[int], since: date | None = None, until: date | None = None, as_of: date | None = None
+) -> dict:
+    """Matters raised in the range and where they stood on `as_of` (by default the end of the range,
+    else today): raised, resolved, open (open or in progress; closed ones are neither), the median days
+    to resolve, by category. Statuses are `matters_as_of(as_of)`'s, so a past period counted today says
+    what it said then, and `matters/?since=&until=&as_of=&status=` lists each count's rows. Three queries."""
+    day = as_of or until or timezone.localdate()
+    matters = matters_as_of(day, matters_in(park_ids, since, until))
+    resolved = Q(status_on=Matter.Status.RESOLVED)
+    still_open = Q(status_on__in=STILL_OPEN)
     totals = matters.aggregate(
         raised=Count("pk"), resolved=Count("pk", filter=resolved), open=Count("pk", filter=still_open)
     )
@@ -313,7 +345,8 @@ def matter_stats(*, park_ids: list[int], since: date | None = None, until: date 
     labels = dict(Matter.Category.choices)
     return {
         **totals,
-        "median_days_to_resolve": median_days_to_resolve(matters),
+        "as_of": day,
+        "median_days_to_resolve": median_days_to_resolve(matters, "status_on"),
         "by_category": [{**row, "label": str(labels.get(row["category"], row["category"]))} for row in by_category],
     }
 

@@ -66,3 +66,78 @@ def test_the_status_on_a_day_is_done_only_from_its_resolution_date(world, matter
 def test_open_on_a_day_leaves_out_what_was_done_by_then(world, matters):
     open_then = selectors.matters_open_on(date(2024, 5, 31), Matter.objects.filter(park=world.park))
     assert {m.title for m in open_then} == {"欠薪", "旺季缺工"}
+
+
+def listed(client, **params) -> set[str]:
+    response = client.get(f"{API}/matters/", {"page_size": 500, **params})
+    assert response.status_code == 200, response.content
+    return {row["title"] for row in response.json()["results"]}
+
+
+def stats(client, **params) -> dict:
+    response = client.get(f"{API}/stats/matters/", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_list_as_of_a_date_gives_the_matters_raised_by_then_and_their_status_that_day(world, as_role, matters):
+    client = as_role("admin")
+    park = world.park.pk
+    assert listed(client, park=park, as_of="2024-04-14") == {"欠薪", "贷款"}
+    assert listed(client, park=park, as_of="2024-04-14", status="closed") == set()
+    assert listed(client, park=park, as_of="2024-04-15", status="closed") == {"贷款"}
+    assert listed(client, park=park, as_of="2024-06-30", status="open,in_progress") == {"旺季缺工"}
+    # Without a date, today's statuses over every row, as before.
+    assert listed(client, park=park, status="open") == {"旺季缺工", "政策"}
+
+
+def test_the_list_takes_the_range_the_matters_were_raised_in(world, as_role, matters):
+    client = as_role("admin")
+    park = world.park.pk
+    assert listed(client, park=park, since="2024-03-01", until="2024-05-20") == {"贷款", "旺季缺工"}
+    assert listed(client, park=park, until="2024-02-29") == {"欠薪"}
+
+
+def test_the_statistic_counts_the_statuses_at_the_end_of_its_range(world, as_role, matters):
+    client = as_role("admin")
+    park = world.park.pk
+    body = stats(client, park=park, since="2024-01-01", until="2024-05-31")
+    assert (body["as_of"], body["raised"], body["resolved"], body["open"]) == ("2024-05-31", 3, 0, 2)
+    # The same matters as they stand today: 欠薪 was resolved on 2024-06-30.
+    now = stats(client, park=park, since="2024-01-01", until="2024-05-31", as_of="2026-12-06")
+    assert (now["raised"], now["resolved"], now["open"], now["median_days_to_resolve"]) == (3, 1, 1, 172)
+    assert stats(client, park=park)["as_of"] == "2026-12-06"
+
+
+def test_the_statuses_cannot_be_counted_before_the_range_ends(world, as_role):
+    response = as_role("admin").get(f"{API}/stats/matters/", {"until": "2024-05-31", "as_of": "2024-05-30"})
+    assert response.status_code == 400
+    assert "as_of" in response.json()
+
+
+def _count(client, url: str) -> int:
+    # The filters stay in the URL: a GET's data would replace its query string.
+    response = client.get(f"{url.replace('http://testserver', '')}&page_size=1")
+    assert response.status_code == 200, response.content
+    return response.json()["count"]
+
+
+@pytest.mark.parametrize("role", ["admin", "viewer", "token"])
+@pytest.mark.parametrize("dates", [{"until": "2024-05-31"}, {"since": "2024-03-01", "until": "2024-06-30"}, {}])
+def test_each_count_links_to_exactly_its_rows(world, as_role, matters, role, dates):
+    client = as_role(role)
+    body = stats(client, park=world.park.pk, **dates)
+    assert set(body["links"]) == {"raised", "resolved", "open"}
+    for name, url in body["links"].items():
+        assert _count(client, url) == body[name], (name, url)
+    for row in body["by_category"]:
+        for name, url in row["links"].items():
+            assert _count(client, url) == row[name], (row["category"], name, url)
+    assert sum(row["raised"] for row in body["by_category"]) == body["raised"]
+
+
+def test_the_old_name_of_the_date_is_still_read(world, as_role, matters):
+    response = as_role("admin").get(f"{API}/matters/", {"park": world.park.pk, "on": "2024-04-15", "status": "closed"})
+    assert response.status_code == 200
+    assert response["Deprecation"] == "true"
+    assert {row["title"] for row in response.json()["results"]} == {"贷款"}
