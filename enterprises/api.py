@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from enterprises import selectors, services
-from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment, active_on
+from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
 from organizations.models import District, Grid, Organization, Park
 from parkparty import access
 from parkparty.api import (
@@ -243,7 +243,7 @@ class CoverageFilter(RenamedFilterSet):
     def filter_queryset(self, queryset):
         day = self.form.cleaned_data.get("as_of")
         if day:
-            queryset = queryset.filter(active_on(day))
+            queryset = selectors.coverages_on(day, coverages=queryset)
         return super().filter_queryset(queryset)
 
 
@@ -292,7 +292,7 @@ class CoverageViewSet(ScopedViewSet):
         return Response(CoverageSerializer(coverage, context=self.get_serializer_context()).data)
 
 
-# --- instructors ---------------------------------------------------------------------------------
+# --- instructors -----------------------------------------------------------------------------------
 
 
 class InstructorFilter(django_filters.FilterSet):

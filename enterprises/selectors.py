@@ -202,6 +202,13 @@ def organization_tree_rows(organizations: QuerySet[Organization], on: date) -> Q
     ).order_by("path")
 
 
+def coverages_on(on: date, *, coverages: QuerySet[Coverage] | None = None) -> QuerySet[Coverage]:
+    """Coverages in force on the date: the ones `coverage_summary` joins (at most one per enterprise)."""
+    if coverages is None:
+        coverages = Coverage.objects.all()
+    return coverages.filter(active_on(on))
+
+
 def assignments_on(
     on: date, *, assignments: QuerySet[InstructorAssignment] | None = None
 ) -> QuerySet[InstructorAssignment]:

@@ -175,3 +175,14 @@ def test_the_dated_enterprise_list_costs_the_same_queries_for_one_row_or_many(
         f.EnterpriseFactory(park=ledger.park, name=f"戊{n}", entered_on=date(2019, 1, 1))
     with django_assert_num_queries(LIST_QUERIES):
         assert admin.get(f"{API}/enterprises/", params).json()["count"] == 10
+
+
+def test_the_schema_lists_as_of_and_marks_active_on_deprecated(world, as_role):
+    schema = as_role("admin").get("/api/schema/", {"format": "json"}).json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/coverages/"]["get"]["parameters"]}
+    assert parameters["active_on"]["deprecated"] is True
+    assert not parameters["as_of"].get("deprecated")
+    for path in ("enterprises", "organizations", "instructors", "instructor-assignments"):
+        assert "as_of" in {p["name"] for p in schema["paths"][f"/api/v1/{path}/"]["get"]["parameters"]}
+    links = schema["components"]["schemas"]["CoverageStats"]["properties"]["links"]
+    assert links["type"] == "object"
