@@ -12,26 +12,51 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from enterprises import selectors, services
-from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment, active_on
+from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment
 from organizations.models import District, Grid, Organization, Park
 from parkparty import access
-from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics, via_token
+from parkparty.api import (
+    ScopedRelatedField,
+    ScopedViewSet,
+    StatisticsView,
+    assign,
+    park_ids_for_statistics,
+    via_token,
+)
+from parkparty.drilldown import LinksField, list_url
 from parkparty.exports import Sheet
-from parkparty.filters import ChoiceInFilter
+from parkparty.filters import AsOfFilter, ChoiceInFilter, RenamedFilterSet
 from parkparty.privacy import shows_personal_data
 
 # --- enterprises -----------------------------------------------------------------------------------
 
 
 class EnterpriseFilter(django_filters.FilterSet):
+    """With `as_of`, the enterprises in the park that day, and every coverage filter (`covered`,
+    `covering_formation`, `has_instructor`, `work_covered`, `needs_own_branch`) reads that day's ledger:
+    the rows stats/coverage counts (selectors.enterprises_listed_on). Without it, today's."""
+
+    as_of = AsOfFilter()
     status = ChoiceInFilter(choices=Enterprise.Status.choices)
     covered = django_filters.BooleanFilter(
-        field_name="covering_organization_id", lookup_expr="isnull", exclude=True, label=gettext_lazy("covered today")
+        field_name="covering_organization_id",
+        lookup_expr="isnull",
+        exclude=True,
+        label=gettext_lazy("covered by an organization (on as_of, else today)"),
     )
-
+    covering_formation = ChoiceInFilter(
+        choices=Organization.Formation.choices,
+        label=gettext_lazy("formation of the covering organization (on as_of, else today)"),
+    )
+    has_instructor = django_filters.BooleanFilter(
+        label=gettext_lazy("an instructor assigned (on as_of, else today)"),
+    )
+    work_covered = django_filters.BooleanFilter(
+        method="filter_work_covered",
+        label=gettext_lazy("work coverage: no covering organization, an instructor assigned (on as_of, else today)"),
+    )
     needs_own_branch = django_filters.BooleanFilter(
         method="filter_needs_own_branch", label=gettext_lazy("3 or more full members and no own branch")
     )
@@ -47,12 +72,28 @@ class EnterpriseFilter(django_filters.FilterSet):
             "above_scale",
             "above_quota",
             "covered",
+            "covering_formation",
+            "has_instructor",
+            "work_covered",
             "charter_includes_party_building",
+            "as_of",
         ]
 
+    def filter_queryset(self, queryset):
+        day = self.form.cleaned_data.get("as_of")
+        if day:
+            queryset = selectors.enterprises_listed_on(queryset, day)
+        return super().filter_queryset(queryset)
+
+    def day(self):
+        return self.form.cleaned_data.get("as_of") or timezone.localdate()
+
+    def filter_work_covered(self, queryset, name, value):
+        return queryset.filter(selectors.work_covered(value))
+
     def filter_needs_own_branch(self, queryset, name, value):
-        """The ledger finding (a unit with 3 full members should have its own branch), as of today."""
-        finding = selectors.enterprises_needing_own_branch(queryset, timezone.localdate())
+        """The ledger finding (a unit with 3 full members should have its own branch), that day."""
+        finding = selectors.enterprises_needing_own_branch(queryset, self.day())
         return finding if value else queryset.exclude(pk__in=finding.values("pk"))
 
 
@@ -62,7 +103,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         queryset=District.objects.all(), required=False, allow_null=True, label=gettext_lazy("district")
     )
     grid = ScopedRelatedField(queryset=Grid.objects.all(), required=False, allow_null=True, label=gettext_lazy("grid"))
-    # Null for an enterprise nobody covers today.
+    # As of the list's `as_of` (else today); null for an enterprise nobody covers that day.
     covering_organization = serializers.IntegerField(source="covering_organization_id", read_only=True, allow_null=True)
     covering_formation = serializers.CharField(read_only=True, allow_null=True)
     has_instructor = serializers.BooleanField(read_only=True)
@@ -151,7 +192,7 @@ ENTERPRISE_SHEET = Sheet(
         "covering_organization": "covering_organization_name",
     },
     labels={
-        "covering_organization": gettext_lazy("Covering organization today"),
+        "covering_organization": gettext_lazy("Covering organization"),
         "covering_formation": gettext_lazy("Formation of the covering organization"),
         "has_instructor": gettext_lazy("Has an instructor"),
     },
@@ -189,16 +230,21 @@ class EnterpriseViewSet(ScopedViewSet):
 # --- coverage links --------------------------------------------------------------------------------
 
 
-class CoverageFilter(django_filters.FilterSet):
+class CoverageFilter(RenamedFilterSet):
     park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=Park.objects.all())
-    active_on = django_filters.DateFilter(method="filter_active_on", label=gettext_lazy("in force on"))
+    as_of = AsOfFilter(label=gettext_lazy("in force on (YYYY-MM-DD)"))
+    # The old name, read as `as_of` (RenamedFilterSet); declared so that the schema lists it, deprecated.
+    active_on = AsOfFilter(label=gettext_lazy("in force on"))
 
     class Meta:
         model = Coverage
-        fields = ["park", "enterprise", "organization", "active_on"]
+        fields = ["park", "enterprise", "organization", "as_of", "active_on"]
 
-    def filter_active_on(self, queryset, name, value):
-        return queryset.filter(active_on(value))
+    def filter_queryset(self, queryset):
+        day = self.form.cleaned_data.get("as_of")
+        if day:
+            queryset = selectors.coverages_on(day, coverages=queryset)
+        return super().filter_queryset(queryset)
 
 
 class CoverageSerializer(serializers.ModelSerializer):
@@ -249,7 +295,34 @@ class CoverageViewSet(ScopedViewSet):
 # --- instructors -----------------------------------------------------------------------------------
 
 
+class InstructorFilter(django_filters.FilterSet):
+    """With `as_of`, the instructors on the ledger that day (an assignment in force), each listing the
+    enterprises assigned that day; without it, every instructor with today's enterprises."""
+
+    as_of = AsOfFilter()
+
+    class Meta:
+        model = Instructor
+        fields = ["park", "as_of"]
+
+    def filter_queryset(self, queryset):
+        day = self.form.cleaned_data.get("as_of")
+        if day:
+            queryset = with_assignments_on(selectors.instructors_on(day, instructors=queryset), day)
+        return super().filter_queryset(queryset)
+
+
+def with_assignments_on(instructors, on):
+    """Each instructor's assignments in force on the date, as `current_assignments` (one query for the
+    page). Replaces the prefetch of today's that the view's queryset carries."""
+    dated = selectors.assignments_on(on)
+    return instructors.prefetch_related(None).prefetch_related(
+        Prefetch("assignments", queryset=dated, to_attr="current_assignments")
+    )
+
+
 class InstructorSerializer(serializers.ModelSerializer):
+    # The enterprises assigned on the list's `as_of`, else today.
     enterprises = serializers.SerializerMethodField()
 
     class Meta:
@@ -269,16 +342,47 @@ class InstructorSerializer(serializers.ModelSerializer):
 
 class InstructorViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InstructorSerializer
-    filterset_fields = ["park"]
+    filterset_class = InstructorFilter
     ordering_fields = ["name"]
     search_fields = ["name"]
     queryset = Instructor.objects.all()
 
     def get_queryset(self):
-        current = InstructorAssignment.objects.filter(active_on(timezone.localdate()))
-        return access.visible(self.request.user, super().get_queryset()).prefetch_related(
-            Prefetch("assignments", queryset=current, to_attr="current_assignments")
-        )
+        return with_assignments_on(access.visible(self.request.user, super().get_queryset()), timezone.localdate())
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    park = django_filters.ModelChoiceFilter(field_name="enterprise__park", queryset=Park.objects.all())
+    as_of = AsOfFilter(label=gettext_lazy("in force on (YYYY-MM-DD)"))
+
+    class Meta:
+        model = InstructorAssignment
+        fields = ["park", "instructor", "enterprise", "as_of"]
+
+    def filter_queryset(self, queryset):
+        day = self.form.cleaned_data.get("as_of")
+        if day:
+            queryset = selectors.assignments_on(day, assignments=queryset)
+        return super().filter_queryset(queryset)
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InstructorAssignment
+        fields = ["id", "instructor", "enterprise", "started_on", "ended_on"]
+
+
+class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Which instructor is sent to which enterprise, when (work coverage). Kept on the ledger pages."""
+
+    queryset = InstructorAssignment.objects.all()
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+    ordering_fields = ["started_on", "ended_on"]
+    ordering = ["instructor_id", "-started_on", "pk"]
+
+    def get_queryset(self):
+        return access.visible(self.request.user, super().get_queryset())
 
 
 # --- statistics ------------------------------------------------------------------------------------
@@ -309,21 +413,39 @@ class CoverageStatsSerializer(serializers.Serializer):
     work_covered = serializers.IntegerField()
     branches = serializers.IntegerField()
     groups = CoverageGroupSerializer(many=True, required=False)
+    links = LinksField()
 
 
-class CoverageStatsView(APIView):
+def coverage_links(request, park_id: int | None, as_of) -> dict[str, str]:
+    """Each count of stats/coverage → the list of the rows it counts, for the same park and date."""
+    enterprises = {"park": park_id, "as_of": as_of}
+    return {
+        "total_enterprises": list_url(request, "enterprise", **enterprises),
+        "covered_enterprises": list_url(request, "enterprise", **enterprises, covered=True),
+        "standalone_covered": list_url(
+            request, "enterprise", **enterprises, covering_formation=Organization.Formation.STANDALONE
+        ),
+        "joint_covered": list_url(
+            request, "enterprise", **enterprises, covering_formation=Organization.Formation.JOINT
+        ),
+        "work_covered": list_url(request, "enterprise", **enterprises, work_covered=True),
+        "branches": list_url(request, "organization", park=park_id, as_of=as_of, counts_as_branch=True),
+    }
+
+
+class CoverageStatsView(StatisticsView):
     """Coverage of a park (or of every park in the caller's scope) as of a date, computed in SQL and
-    cached until the ledger next changes."""
+    cached until the ledger next changes; each count links to the list of its rows."""
 
     @extend_schema(parameters=[CoverageQuerySerializer], responses=CoverageStatsSerializer)
     def get(self, request):
-        params = CoverageQuerySerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        park_id = params.validated_data.get("park")
-        as_of = params.validated_data.get("as_of") or timezone.localdate()
+        params = self.query(CoverageQuerySerializer)
+        park_id = params.get("park")
+        as_of = params.get("as_of") or timezone.localdate()
         summary = selectors.cached_coverage_summary(
             park_ids=park_ids_for_statistics(request, park_id),
             as_of=as_of,
-            group_by=params.validated_data.get("group_by"),
+            group_by=params.get("group_by"),
         )
-        return Response(CoverageStatsSerializer({**summary, "park": park_id, "as_of": as_of}).data)
+        links = coverage_links(request, park_id, as_of)
+        return Response(CoverageStatsSerializer({**summary, "park": park_id, "as_of": as_of, "links": links}).data)

@@ -8,6 +8,7 @@ routes = [
     ("enterprises", api.EnterpriseViewSet, "enterprise"),
     ("coverages", api.CoverageViewSet, "coverage"),
     ("instructors", api.InstructorViewSet, "instructor"),
+    ("instructor-assignments", api.AssignmentViewSet, "instructor-assignment"),
 ]
 
 urlpatterns = [

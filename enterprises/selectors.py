@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, O
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from enterprises.models import Coverage, Enterprise, InstructorAssignment, active_on
+from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment, active_on
 from organizations.models import Organization, Park, PartyMember
 from parkparty.figures import rate
 from parkparty.ledger_cache import cached
@@ -16,11 +16,29 @@ from parkparty.ledger_cache import cached
 GROUPINGS = ("district", "grid", "industry", "formation")
 
 
+def in_park_on(on: date, prefix: str = "") -> Q:
+    """Enterprises in their park on that date: entered on or before it, not moved out or closed by it."""
+    return Q(**{f"{prefix}entered_on__lte": on}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": on})
+    )
+
+
 def enterprises_in_park_on(parks: QuerySet[Park], on: date) -> QuerySet[Enterprise]:
     """Enterprises that were in one of the parks on that date (entered, and not yet moved out or closed)."""
-    return Enterprise.objects.filter(park__in=parks, entered_on__lte=on).filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=on)
-    )
+    return Enterprise.objects.filter(in_park_on(on), park__in=parks)
+
+
+def enterprises_listed_on(enterprises: QuerySet[Enterprise], on: date) -> QuerySet[Enterprise]:
+    """The rows `coverage_summary` counts as of the date, for a list: those of `enterprises` in the park
+    that day, with the covering organization, its formation and `has_instructor` as of that day (so a
+    filter on them reads that day's coverage, and `covered=false` lists that day's uncovered firms)."""
+    return with_current_coverage(enterprises.filter(in_park_on(on)), on)
+
+
+def work_covered(value: bool = True) -> Q:
+    """Work coverage (工作覆盖) on annotated enterprises: no organization covers it, an instructor is assigned."""
+    condition = Q(covering_organization_id__isnull=True, has_instructor=True)
+    return condition if value else ~condition
 
 
 def with_current_coverage(enterprises: QuerySet[Enterprise], on: date) -> QuerySet[Enterprise]:
@@ -74,7 +92,7 @@ def _counts() -> dict:
         "covered_enterprises": Count("pk", filter=covered),
         "standalone_covered": Count("pk", filter=Q(covering_formation=Organization.Formation.STANDALONE)),
         "joint_covered": Count("pk", filter=Q(covering_formation=Organization.Formation.JOINT)),
-        "work_covered": Count("pk", filter=~covered & Q(has_instructor=True)),
+        "work_covered": Count("pk", filter=work_covered()),
         # Committees, general branches and branches covering at least one of these enterprises that day.
         "branches": Count("covering_organization_id", filter=is_branch, distinct=True),
     }
@@ -88,6 +106,13 @@ def coverage_summary(*, parks: QuerySet[Park], as_of: date, group_by: str | None
     if group_by:
         summary["groups"] = coverage_groups(enterprises, group_by)
     return summary
+
+
+def branches_on(organizations: QuerySet[Organization], on: date) -> QuerySet[Organization]:
+    """`coverage_summary`'s `branches` as rows: those of `organizations` of the counted kinds (committees,
+    general branches, branches) covering at least one enterprise in its park that day."""
+    covering = Coverage.objects.filter(active_on(on), in_park_on(on, "enterprise__"))
+    return organizations.filter(kind__in=Organization.BRANCH_KINDS, pk__in=covering.values("organization_id"))
 
 
 def cached_coverage_summary(*, park_ids: list[int], as_of: date, group_by: str | None = None) -> dict:
@@ -175,3 +200,31 @@ def organization_tree_rows(organizations: QuerySet[Organization], on: date) -> Q
         covered_enterprises=_count_per_organization(coverages),
         member_count=_count_per_organization(members),
     ).order_by("path")
+
+
+def coverages_on(on: date, *, coverages: QuerySet[Coverage] | None = None) -> QuerySet[Coverage]:
+    """Coverages in force on the date: the ones `coverage_summary` joins (at most one per enterprise)."""
+    if coverages is None:
+        coverages = Coverage.objects.all()
+    return coverages.filter(active_on(on))
+
+
+def assignments_on(
+    on: date, *, assignments: QuerySet[InstructorAssignment] | None = None
+) -> QuerySet[InstructorAssignment]:
+    """Instructor assignments in force on the date (the work coverage of `coverage_summary` reads the same
+    rule). An enterprise's leaving ends its assignments, so these are all of firms in the park that day."""
+    if assignments is None:
+        assignments = InstructorAssignment.objects.all()
+    return assignments.filter(active_on(on))
+
+
+def instructors_on(on: date, *, instructors: QuerySet[Instructor] | None = None) -> QuerySet[Instructor]:
+    """Instructors on the ledger on the date: those with at least one assignment in force that day.
+
+    An instructor row has no dates of its own (its history starts whenever it was entered, which for
+    imported rows says nothing of the day they were sent), so the assignments are the record.
+    """
+    if instructors is None:
+        instructors = Instructor.objects.all()
+    return instructors.filter(pk__in=assignments_on(on).values("instructor_id"))

@@ -16,7 +16,14 @@ from rest_framework.response import Response
 from organizations import services
 from organizations.filters import SubtreeFilter
 from organizations.models import District, Grid, Organization, Park, PartyMember
-from organizations.selectors import secretaries_on, secretary_ids_on, statuses_on, with_attendance
+from organizations.selectors import (
+    counting_as_branch,
+    organizations_as_of,
+    secretaries_on,
+    secretary_ids_on,
+    statuses_on,
+    with_attendance,
+)
 from parkparty import access
 from parkparty.api import ScopedRelatedField, ScopedViewSet, assign, via_token
 from parkparty.exports import Sheet
@@ -88,10 +95,28 @@ class OrganizationFilter(django_filters.FilterSet):
     formation = ChoiceInFilter(choices=Organization.Formation.choices)
     within = SubtreeFilter(path_field="path", label=_("within organization"))
     active = django_filters.BooleanFilter(field_name="dissolved_on", lookup_expr="isnull", label=_("active"))
+    as_of = AsOfFilter()
+    counts_as_branch = django_filters.BooleanFilter(
+        method="filter_counts_as_branch",
+        label=gettext_lazy("counted in the coverage figures' branches (on as_of, else today)"),
+    )
 
     class Meta:
         model = Organization
-        fields = ["park", "kind", "formation", "district", "depth", "within", "active"]
+        fields = ["park", "kind", "formation", "district", "depth", "within", "active", "as_of", "counts_as_branch"]
+
+    def filter_queryset(self, queryset):
+        """With `as_of`, the organizations that existed that day (established, not yet dissolved)."""
+        day = self.form.cleaned_data.get("as_of")
+        if day:
+            queryset = organizations_as_of(day, organizations=queryset)
+        return super().filter_queryset(queryset)
+
+    def filter_counts_as_branch(self, queryset, name, value):
+        """stats/coverage's `branches`: committees, general branches and branches covering at least one
+        enterprise in the park that day (`as_of`, else today)."""
+        counted = counting_as_branch(queryset, self.form.cleaned_data.get("as_of") or timezone.localdate())
+        return counted if value else queryset.exclude(pk__in=counted.values("pk"))
 
 
 class OrganizationSerializer(serializers.ModelSerializer):

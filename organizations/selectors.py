@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -77,6 +78,32 @@ def secretaries_on(day: date, members: QuerySet[PartyMember]) -> QuerySet[PartyM
 def secretary_ids_on(day: date) -> QuerySet:
     """The ids of the members who are the secretary of a party organization in being on `day` (a subquery)."""
     return party_organizations_on(day).filter(secretary__isnull=False).values("secretary_id")
+
+
+def organizations_as_of(day: date, *, organizations: QuerySet[Organization] | None = None) -> QuerySet[Organization]:
+    """The organizations (of `organizations`, by default all) that existed on `day`: established on or
+    before it, not dissolved by it (`Organization.is_active_on`)."""
+    organizations = Organization.objects.all() if organizations is None else organizations
+    return organizations.filter(established_on__lte=day).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+
+
+# Which organizations the coverage figures count as branches on a day: the enterprise ledger, above this
+# app, knows (`enterprises.selectors.branches_on`) and registers the rule in its ready(), so the
+# organizations list's `counts_as_branch` is the figure's own rule.
+BranchRule = Callable[[QuerySet[Organization], date], QuerySet[Organization]]
+_branch_rule: BranchRule | None = None
+
+
+def register_branch_rule(rule: BranchRule) -> None:
+    global _branch_rule
+    _branch_rule = rule
+
+
+def counting_as_branch(organizations: QuerySet[Organization], day: date) -> QuerySet[Organization]:
+    """Those of `organizations` that stats/coverage counts in `branches` on `day`."""
+    if _branch_rule is None:
+        raise LookupError("No app registered the coverage figures' branch rule (enterprises does).")
+    return _branch_rule(organizations, day)
 
 
 def member_count(parks: QuerySet[Park], as_of: date | None = None) -> int:

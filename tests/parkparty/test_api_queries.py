@@ -41,6 +41,7 @@ EXPECTED = {
     "enterprises": AUTH + 2,
     "coverages": AUTH + 2,
     "instructors": AUTH + 3,
+    "instructor-assignments": AUTH + 2,
     "star-levels": AUTH + 2,
     "scoring-sheets": AUTH + 3,
     "criteria": AUTH + 2,

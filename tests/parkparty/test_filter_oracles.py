@@ -62,6 +62,7 @@ def _outside(world) -> dict[str, int]:
         "JointBody": f.JointBodyFactory(park=other).pk,
         "Meeting": meeting.pk,
         "Venue": f.VenueFactory(park=other).pk,
+        "Instructor": f.InstructorFactory(park=other).pk,
         get_user_model().__name__: user.pk,
     }
 

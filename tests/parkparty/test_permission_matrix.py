@@ -26,6 +26,7 @@ from tests.parkparty.matrix import (
 from tests.parkparty.matrix_accounts import ROUTES as ACCOUNTS
 from tests.parkparty.matrix_activities_api import ROUTES as ACTIVITIES_API
 from tests.parkparty.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
+from tests.parkparty.matrix_asof_ledger import ROUTES as ASOF_LEDGER
 from tests.parkparty.matrix_asof_meetings import ROUTES as ASOF_MEETINGS
 from tests.parkparty.matrix_asof_pages import ROUTES as ASOF_PAGES
 from tests.parkparty.matrix_exports import ROUTES as EXPORTS
@@ -202,6 +203,8 @@ ROUTES += ORACLES
 ROUTES += TOKENS
 ROUTES += ASOF_PAGES
 ROUTES += ASOF_MEETINGS
+
+ROUTES += ASOF_LEDGER
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")

@@ -73,15 +73,8 @@ def test_every_statistics_route_is_walked():
     assert names == set(ROUTES)
 
 
-# Routes whose answers do not carry `links` yet (work in progress; a route leaves this set when it does).
-PENDING = {"stats-coverage"}
-
-
 @pytest.mark.parametrize("code", PARKS)
-@pytest.mark.parametrize(
-    "route",
-    [pytest.param(route, marks=[pytest.mark.xfail(strict=True)] if route in PENDING else []) for route in ROUTES],
-)
+@pytest.mark.parametrize("route", ROUTES)
 def test_each_count_opens_its_rows(admin, route, code):
     park = Park.objects.get(code=code)
     response = admin.get(reverse(f"v1:{route}"), {"park": park.pk, **dated(route, PARKS[code])})
