@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -203,15 +203,25 @@ class RotatingChair:
     enterprise: Enterprise | None
 
 
-def rotating_chairs(park_ids: list[int], month: date) -> list[RotatingChair]:
+def chair_terms_recorded_by(day: date) -> QuerySet[ChairTerm]:
+    """Chair terms the portal had recorded by the end of `day` (the first entry of their history); a term
+    with no history (bulk-loaded) counts as always known. A term's start is in the future when named, so
+    its own date cannot tell whether the schedule of a past day named it."""
+    history = ChairTerm.history.model.objects.filter(id=OuterRef("pk"))
+    return ChairTerm.objects.filter(Exists(history.filter(history_date__date__lte=day)) | ~Exists(history))
+
+
+def rotating_chairs(park_ids: list[int], month: date, *, recorded_by: date | None = None) -> list[RotatingChair]:
     """The chair of `month` of every joint body of the parks established before it, by name: the term
-    starting with the month, or with its quarter for a body whose chair rotates quarterly. Two queries,
+    starting with the month, or with its quarter for a body whose chair rotates quarterly; with
+    `recorded_by`, as the schedule stood at the end of that day (`chair_terms_recorded_by`). Two queries,
     whatever the number of bodies."""
     bodies = JointBody.objects.filter(park_id__in=park_ids, established_on__lt=month)
+    terms = ChairTerm.objects.all() if recorded_by is None else chair_terms_recorded_by(recorded_by)
     # A quarterly term that covers the month started at most two months before it.
     chairs = {
         (term.joint_body_id, term.starts_on): term.enterprise
-        for term in ChairTerm.objects.filter(
+        for term in terms.filter(
             joint_body__in=bodies, starts_on__lte=month, starts_on__gte=add_months(month, -2)
         ).select_related("enterprise")
     }

@@ -7,6 +7,7 @@ from datetime import date
 from activities.models import ActivityKind
 from enterprises.models import Coverage
 from meetings.models import ChairTerm, JointBody
+from parkparty.dates import local_datetime
 from tests import factories as f
 from tests.reports.test_report_sections import context, held_activity, raised_matter, run
 
@@ -54,7 +55,13 @@ def test_next_chair_names_the_chair_of_the_term_that_covers_the_month_after(worl
         established_on=date(2020, 1, 1),
         cadence="quarter",
     )
-    ChairTerm.objects.create(joint_body=alliance, starts_on=date(2024, 7, 1), enterprise=world.enterprise_b)
+    term = ChairTerm.objects.create(joint_body=alliance, starts_on=date(2024, 7, 1), enterprise=world.enterprise_b)
+    ChairTerm.history.filter(id=term.pk).update(history_date=local_datetime(date(2024, 6, 15), 9))  # named then
+    # The monthly conference's chair for August is named only after July closed: not shown in July's report.
+    later = ChairTerm.objects.create(
+        joint_body=world.joint_body, starts_on=date(2024, 8, 1), enterprise=world.enterprise_a
+    )
+    ChairTerm.history.filter(id=later.pk).update(history_date=local_datetime(date(2024, 8, 2), 9))
 
     rows = run("next_chair", context(world, "monthly", "2024-07"))["rows"]
 

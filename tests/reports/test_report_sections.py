@@ -144,7 +144,14 @@ def test_allowances_list_the_quarters_standing_records_with_their_stars(world):
         park=world.park, organization=world.branch_b, kind=SubsidyKind.RED_STAR_ALLOWANCE, period="2024-Q2",
         period_start=date(2024, 4, 1), amount=Decimal("300.00"), rating=rating_b,
     )  # fmt: skip
-    paid(allowance_b, date(2024, 7, 20))
+    paid(allowance_b, date(2024, 6, 25))
+    # Paid after the quarter: the quarter's report shows it as it stood on 2024-06-30 (entered later, it
+    # reads as approved: a payment follows an approval), whenever the report is built.
+    paid_later = Subsidy.objects.create(
+        park=world.park, organization=world.committee, kind=SubsidyKind.RED_STAR_ALLOWANCE, period="2024-Q2",
+        period_start=date(2024, 4, 1), amount=Decimal("100.00"),
+    )  # fmt: skip
+    paid(paid_later, date(2024, 7, 20))
     # Not this report's: a cancelled record, another kind, another quarter, another park.
     subsidy_services.subsidy_cancel(
         subsidy=Subsidy.objects.create(
@@ -168,25 +175,35 @@ def test_allowances_list_the_quarters_standing_records_with_their_stars(world):
     totals = run("allowance_totals", ctx)["figures"]
 
     assert result["rows"] == [
+        ["园区党委", "", None, Decimal("100.00"), "approved"],
         ["甲支部", "张三", 4, Decimal("200.00"), "proposed"],
         ["乙联合支部", "", 5, Decimal("300.00"), "paid"],
     ]
     assert totals == {
-        "allowance_records": 2,
+        "allowance_records": 3,
         "proposed_amount": Decimal("200.00"),
-        "approved_amount": Decimal("0.00"),
+        "approved_amount": Decimal("100.00"),
         "paid_amount": Decimal("300.00"),
-        "total_amount": Decimal("500.00"),
+        "total_amount": Decimal("600.00"),
     }
 
 
 def test_a_reversed_allowance_no_longer_stands(world):
-    record = paid(world.subsidy_a, date(2024, 7, 20))
-    subsidy_services.subsidy_reverse(subsidy=record, reason="重复发放", voucher_no="记-冲-1", paid_on=date(2024, 7, 25))
+    record = paid(world.subsidy_a, date(2024, 6, 20))
+    subsidy_services.subsidy_reverse(subsidy=record, reason="重复发放", voucher_no="记-冲-1", paid_on=date(2024, 6, 25))
     ctx = context(world, "quarterly", "2024-Q2")
 
     assert run("allowances", ctx)["rows"] == []
     assert run("allowance_totals", ctx)["figures"]["total_amount"] == Decimal("0.00")
+
+
+def test_an_allowance_reversed_after_the_quarter_stood_at_its_end(world):
+    record = paid(world.subsidy_a, date(2024, 6, 20))
+    subsidy_services.subsidy_reverse(subsidy=record, reason="重复发放", voucher_no="记-冲-1", paid_on=date(2024, 7, 25))
+
+    rows = run("allowances", context(world, "quarterly", "2024-Q2"))["rows"]
+
+    assert rows == [["甲支部", "", 4, Decimal("200.00"), "paid"]]
 
 
 # --- half-year and annual: totals ------------------------------------------------------------------
