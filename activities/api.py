@@ -9,7 +9,7 @@ designations and plans.
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -38,9 +38,17 @@ from enterprises.models import Enterprise
 from organizations.filters import SubtreeFilter
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
-from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
+from parkparty.api import (
+    DATETIME_FIELDS,
+    ScopedRelatedField,
+    ScopedViewSet,
+    StatisticsView,
+    assign,
+    park_ids_for_statistics,
+)
+from parkparty.drilldown import LinksField, list_url
 from parkparty.exports import Sheet
-from parkparty.filters import ChoiceInFilter
+from parkparty.filters import AsOfFilter, ChoiceInFilter, RenamedFilterSet
 from parkparty.uploads import SUFFIXES, private_file_response
 
 
@@ -325,19 +333,25 @@ class DesignationSerializer(serializers.ModelSerializer):
         return services.designation_save(designation=instance, members=members, actor=self.context["request"].user)
 
 
-class DesignationFilter(django_filters.FilterSet):
+class DesignationFilter(RenamedFilterSet):
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all())
     kind = ChoiceInFilter(choices=Designation.Kind.choices)
     within = SubtreeFilter(path_field="organization__path", label=gettext_lazy("within organization"))
-    active_on = django_filters.DateFilter(method="filter_active_on", label=gettext_lazy("in force on"))
+    as_of = AsOfFilter(label=gettext_lazy("in force on (YYYY-MM-DD)"))
+    # The old name, read as `as_of` (RenamedFilterSet); declared so that the schema lists it, deprecated.
+    active_on = AsOfFilter()
 
     class Meta:
         model = Designation
-        fields = ["park", "organization", "kind", "within", "active_on"]
+        fields = ["park", "organization", "kind", "within", "as_of", "active_on"]
 
-    def filter_active_on(self, queryset, name, value):
-        # As activities.selectors.designations_in_force, within the rows the caller sees.
-        return queryset.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=value), started_on__lte=value)
+    def filter_queryset(self, queryset):
+        """With `as_of`, the designations in force that day (selectors.designations_as_of, the rule of
+        stats/designations), within the rows the caller sees."""
+        day = self.form.cleaned_data.get("as_of")
+        if day:
+            queryset = selectors.designations_as_of(day, queryset)
+        return super().filter_queryset(queryset)
 
 
 class DesignationViewSet(ScopedViewSet):
@@ -440,25 +454,39 @@ class AnnualPlanViewSet(ScopedViewSet):
 
 class DesignationStatsQuery(serializers.Serializer):
     park = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    on = serializers.DateField(required=False, help_text=gettext_lazy("Defaults to today."))
+    as_of = serializers.DateField(required=False, help_text=gettext_lazy("Defaults to today."))
+    # Read as `as_of` (StatisticsView.query); declared so that the schema lists it, deprecated.
+    on = serializers.DateField(required=False)
 
 
 class DesignationStatsSerializer(serializers.Serializer):
     park = serializers.IntegerField(allow_null=True)
-    on = serializers.DateField()
+    as_of = serializers.DateField()
+    on = serializers.DateField(help_text=gettext_lazy("Deprecated: the same as `as_of`, for older clients."))
     total = serializers.IntegerField()
     by_kind = serializers.DictField(child=serializers.IntegerField())
+    links = LinksField()
 
 
-class DesignationStatsView(APIView):
-    """Designations in force on a date, by kind (Quanzhou: 389 pioneer teams, 382 demo posts …)."""
+class DesignationStatsView(StatisticsView):
+    """Designations in force on a date, by kind (Quanzhou: 389 pioneer teams, 382 demo posts …); each
+    count links to the designations list of that day (and kind)."""
 
     @extend_schema(parameters=[DesignationStatsQuery], responses=DesignationStatsSerializer)
     def get(self, request):
-        params = DesignationStatsQuery(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        park_id = params.validated_data.get("park")
-        on = params.validated_data.get("on") or timezone.localdate()
-        counts = selectors.designation_counts(park_ids=park_ids_for_statistics(request, park_id), on=on)
-        body = {"park": park_id, "on": on, "total": sum(counts.values()), "by_kind": counts}
+        data = self.query(DesignationStatsQuery)
+        park_id = data.get("park")
+        as_of = data.get("as_of") or timezone.localdate()
+        counts = selectors.designation_counts(park_ids=park_ids_for_statistics(request, park_id), on=as_of)
+        links = {"total": list_url(request, "designation", park=park_id, as_of=as_of)}
+        for kind in counts:
+            links[f"by_kind.{kind}"] = list_url(request, "designation", park=park_id, as_of=as_of, kind=kind)
+        body = {
+            "park": park_id,
+            "as_of": as_of,
+            "on": as_of,
+            "total": sum(counts.values()),
+            "by_kind": counts,
+            "links": links,
+        }
         return Response(DesignationStatsSerializer(body).data)

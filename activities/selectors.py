@@ -85,10 +85,16 @@ def plan_progress(plans: list[AnnualPlan]) -> dict[int, list[Progress]]:
     }
 
 
+def designations_as_of(day: date, designations: QuerySet[Designation] | None = None) -> QuerySet[Designation]:
+    """The designations (of `designations`, by default all) in force on `day`: awarded on or before it and
+    not ended by then (`[started_on, ended_on)`). The one rule behind the designation figures and the
+    designations list's `as_of`."""
+    designations = Designation.objects.all() if designations is None else designations
+    return designations.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), started_on__lte=day)
+
+
 def designations_in_force(park_ids: list[int], on: date) -> QuerySet[Designation]:
-    return Designation.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=on), park_id__in=park_ids, started_on__lte=on
-    )
+    return designations_as_of(on, Designation.objects.filter(park_id__in=park_ids))
 
 
 def designation_counts(

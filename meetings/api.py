@@ -3,7 +3,7 @@ and the meeting and matter statistics."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import django_filters
 from django.db.models import Prefetch
@@ -16,7 +16,6 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from enterprises.models import Enterprise
 from meetings import selectors, services
@@ -24,10 +23,18 @@ from meetings.models import Attachment, Attendance, ChairTerm, JointBody, Matter
 from organizations.filters import SubtreeFilter
 from organizations.models import Organization, Park, PartyMember
 from parkparty import access
-from parkparty.api import DATETIME_FIELDS, ScopedRelatedField, ScopedViewSet, assign, park_ids_for_statistics
+from parkparty.api import (
+    DATETIME_FIELDS,
+    ScopedRelatedField,
+    ScopedViewSet,
+    StatisticsView,
+    assign,
+    park_ids_for_statistics,
+)
+from parkparty.drilldown import LinksField, list_url
 from parkparty.exports import Sheet
 from parkparty.figures import rate
-from parkparty.filters import ChoiceInFilter, MonthField
+from parkparty.filters import AsOfFilter, ChoiceInFilter, MonthField, RenamedFilterSet
 from parkparty.idempotency import IdempotentWrites
 from parkparty.relations import related_rows
 
@@ -395,18 +402,33 @@ class MatterSerializer(serializers.ModelSerializer):
         return services.matter_save(matter=instance, actor=self.context["request"].user)
 
 
-class MatterFilter(django_filters.FilterSet):
+class MatterFilter(RenamedFilterSet):
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all())
-    status = ChoiceInFilter(choices=Matter.Status.choices)
+    status = ChoiceInFilter(choices=Matter.Status.choices, method="filter_status")
     category = ChoiceInFilter(choices=Matter.Category.choices)
     source = ChoiceInFilter(choices=Matter.Source.choices)
+    since = django_filters.DateFilter(field_name="raised_on", lookup_expr="gte", label=gettext_lazy("raised since"))
+    until = django_filters.DateFilter(field_name="raised_on", lookup_expr="lte", label=gettext_lazy("raised until"))
     raised_after = django_filters.DateFilter(field_name="raised_on", lookup_expr="gte")
     raised_before = django_filters.DateFilter(field_name="raised_on", lookup_expr="lte")
+    as_of = AsOfFilter()
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("past its due date"))
 
     class Meta:
         model = Matter
-        fields = ["park", "status", "category", "source", "enterprise", "organization", "meeting"]
+        fields = ["park", "status", "category", "source", "enterprise", "organization", "meeting", "as_of"]
+
+    def filter_queryset(self, queryset):
+        """With `as_of`, the matters raised by that day (selectors.matters_as_of, the rule of
+        stats/matters), and `status` is the status on that day."""
+        day = self.form.cleaned_data.get("as_of")
+        if day:
+            queryset = selectors.matters_as_of(day, queryset)
+        return super().filter_queryset(queryset)
+
+    def filter_status(self, queryset, name, value):
+        field = "status_on" if self.form.cleaned_data.get("as_of") else "status"
+        return queryset.filter(**{f"{field}__in": value}) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         late = queryset.filter(due_on__lt=timezone.localdate()).exclude(status__in=Matter.DONE)
@@ -461,6 +483,15 @@ class MeetingStatsQuery(serializers.Serializer):
     period = MonthField()
 
 
+def _required_meeting_links(request, *, park: int | None, month: date, **filters) -> dict[str, str]:
+    """`required` and `held` → the required meetings of the month (see RequiredMeetingViewSet)."""
+    dated = {"park": park, "period": f"{month:%Y-%m}", **filters}
+    return {
+        "required": list_url(request, "required-meeting", **dated),
+        "held": list_url(request, "required-meeting", **dated, held=True),
+    }
+
+
 class OrganizationComplianceSerializer(serializers.Serializer):
     organization = serializers.IntegerField(source="organization.pk")
     name = serializers.CharField(source="organization.name")
@@ -468,6 +499,7 @@ class OrganizationComplianceSerializer(serializers.Serializer):
     required = serializers.IntegerField()
     held = serializers.IntegerField()
     compliance_rate = serializers.DecimalField(source="rate", max_digits=5, decimal_places=4, allow_null=True)
+    links = LinksField()
 
 
 class MeetingStatsSerializer(serializers.Serializer):
@@ -477,38 +509,121 @@ class MeetingStatsSerializer(serializers.Serializer):
     held = serializers.IntegerField()
     compliance_rate = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
     branches = OrganizationComplianceSerializer(many=True)
+    links = LinksField()
 
 
-class MeetingStatsView(APIView):
+class MeetingStatsView(StatisticsView):
     """三会一课 compliance for the requirements that close in a month: required against held per
-    organization (held counts up to what was required)."""
+    organization (held counts up to what was required). `required` and `held` link to the month's
+    required meetings (required-meetings/), all of them and those held."""
 
     @extend_schema(parameters=[MeetingStatsQuery], responses=MeetingStatsSerializer)
     def get(self, request):
-        params = MeetingStatsQuery(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        park_id, month = params.validated_data.get("park"), params.validated_data["period"]
+        data = self.query(MeetingStatsQuery)
+        park_id, month = data.get("park"), data["period"]
         rows = selectors.compliance_for_month(park_ids=park_ids_for_statistics(request, park_id), month=month)
         required, held = sum(r.required for r in rows), sum(r.held for r in rows)
+        branches = [
+            {
+                "organization": row.organization,
+                "required": row.required,
+                "held": row.held,
+                "rate": row.rate,
+                "links": _required_meeting_links(request, park=park_id, month=month, organization=row.organization.pk),
+            }
+            for row in rows
+        ]
         body = {
             "park": park_id,
             "period": f"{month:%Y-%m}",
             "required": required,
             "held": held,
             "compliance_rate": rate(held, required),
-            "branches": rows,
+            "branches": branches,
+            "links": _required_meeting_links(request, park=park_id, month=month),
         }
         return Response(MeetingStatsSerializer(body).data)
 
 
+class RequiredMeetingQuery(MeetingStatsQuery):
+    organization = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    held = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=gettext_lazy("Only those held (true) or missed.")
+    )
+
+
+class RequiredMeetingSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(source="organization.pk")
+    organization_name = serializers.CharField(source="organization.name")
+    organization_kind = serializers.CharField(source="organization.kind")
+    kind = serializers.CharField(source="requirement.kind")
+    period = serializers.CharField(source="requirement.period")
+    window_from = serializers.SerializerMethodField(help_text=gettext_lazy("First day of the requirement's window."))
+    window_until = serializers.SerializerMethodField(help_text=gettext_lazy("Last day of the requirement's window."))
+    slot = serializers.IntegerField(help_text=gettext_lazy("Which of the required meetings this is (1, 2 …)."))
+    required = serializers.IntegerField(source="requirement.required")
+    held = serializers.BooleanField(help_text=gettext_lazy("At least `slot` such meetings were held in the window."))
+    meetings = serializers.SerializerMethodField(help_text=gettext_lazy("The meetings held for this requirement."))
+
+    def get_window_from(self, row) -> date:
+        return row.requirement.window[0]
+
+    def get_window_until(self, row) -> date:
+        return row.requirement.window[1] - timedelta(days=1)
+
+    def get_meetings(self, row) -> str:
+        start, end = row.requirement.window
+        return list_url(
+            self.context["request"], "meeting", host=row.organization.pk, kind=row.requirement.kind,
+            status=[Meeting.Status.HELD, Meeting.Status.CONFIRMED],
+            held_after=start, held_before=end - timedelta(days=1),
+        )  # fmt: skip
+
+
+class RequiredMeetingViewSet(viewsets.GenericViewSet):
+    """The meetings the rules required of the park's organizations in the windows that close in a month
+    (`period`): one row per required meeting, `held` if enough were held. The rows stats/meetings counts:
+    their number is its `required`, the held ones' its `held`. For park admins and viewers, as the
+    statistics. Three queries, whatever the size."""
+
+    serializer_class = RequiredMeetingSerializer
+    filter_backends: list = []
+
+    @extend_schema(parameters=[RequiredMeetingQuery])
+    def list(self, request):
+        params = RequiredMeetingQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        park_ids = park_ids_for_statistics(request, data.get("park"))
+        organizations = None
+        if data.get("organization"):
+            organizations = Organization.objects.filter(park_id__in=park_ids, pk=data["organization"])
+        rows = selectors.required_meetings(
+            selectors.compliance_for_month(park_ids=park_ids, month=data["period"], organizations=organizations)
+        )
+        if organizations is not None and not rows and not organizations.exists():
+            # Outside the caller's parks answers as an id that does not exist.
+            raise serializers.ValidationError({"organization": [_("No such organization.")]})
+        if data["held"] is not None:
+            rows = [row for row in rows if row.held == data["held"]]
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
 class MatterStatsQuery(serializers.Serializer):
     park = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    since = serializers.DateField(required=False)
-    until = serializers.DateField(required=False)
+    since = serializers.DateField(required=False, help_text=gettext_lazy("Matters raised on or after this day."))
+    until = serializers.DateField(required=False, help_text=gettext_lazy("Matters raised on or before this day."))
+    as_of = serializers.DateField(
+        required=False,
+        help_text=gettext_lazy("The day their statuses are counted at: by default `until`, else today."),
+    )
 
     def validate(self, attrs):
         if attrs.get("since") and attrs.get("until") and attrs["since"] > attrs["until"]:
             raise serializers.ValidationError({"until": _("The end of the range comes before its start.")})
+        if attrs.get("as_of") and attrs.get("until") and attrs["as_of"] < attrs["until"]:
+            raise serializers.ValidationError({"as_of": _("Count the statuses at the end of the range or later.")})
         return attrs
 
 
@@ -518,28 +633,45 @@ class CategoryCountSerializer(serializers.Serializer):
     raised = serializers.IntegerField()
     resolved = serializers.IntegerField()
     open = serializers.IntegerField()
+    links = LinksField()
 
 
 class MatterStatsSerializer(serializers.Serializer):
     park = serializers.IntegerField(allow_null=True)
     since = serializers.DateField(allow_null=True)
     until = serializers.DateField(allow_null=True)
+    as_of = serializers.DateField()
     raised = serializers.IntegerField()
     resolved = serializers.IntegerField()
     open = serializers.IntegerField()
     median_days_to_resolve = serializers.FloatField(allow_null=True)
     by_category = CategoryCountSerializer(many=True)
+    links = LinksField()
 
 
-class MatterStatsView(APIView):
-    """Matters raised in a date range: how many were resolved, how many are open, how fast."""
+def matter_links(request, *, park: int | None, since, until, as_of, **filters) -> dict[str, str]:
+    """`raised`, `resolved` and `open` → the matters list with the figure's range, date and filters."""
+    dated = {"park": park, "since": since, "until": until, "as_of": as_of, **filters}
+    return {
+        "raised": list_url(request, "matter", **dated),
+        "resolved": list_url(request, "matter", **dated, status=Matter.Status.RESOLVED),
+        "open": list_url(request, "matter", **dated, status=selectors.STILL_OPEN),
+    }
+
+
+class MatterStatsView(StatisticsView):
+    """Matters raised in a date range and where they stood at its end (or `as_of`): how many were
+    resolved, how many are open, how fast; each count links to its rows."""
 
     @extend_schema(parameters=[MatterStatsQuery], responses=MatterStatsSerializer)
     def get(self, request):
-        params = MatterStatsQuery(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
-        park_ids = park_ids_for_statistics(request, data.get("park"))
-        stats = selectors.matter_stats(park_ids=park_ids, since=data.get("since"), until=data.get("until"))
-        body = {**stats, "park": data.get("park"), "since": data.get("since"), "until": data.get("until")}
+        data = self.query(MatterStatsQuery)
+        park_id = data.get("park")
+        park_ids = park_ids_for_statistics(request, park_id)
+        since, until = data.get("since"), data.get("until")
+        stats = selectors.matter_stats(park_ids=park_ids, since=since, until=until, as_of=data.get("as_of"))
+        dated = {"park": park_id, "since": since, "until": until, "as_of": stats["as_of"]}
+        for row in stats["by_category"]:
+            row["links"] = matter_links(request, **dated, category=row["category"])
+        body = {**stats, **dated, "links": matter_links(request, **dated)}
         return Response(MatterStatsSerializer(body).data)

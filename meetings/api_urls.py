@@ -9,6 +9,7 @@ routes = [
     ("meeting-rules", api.MeetingRuleViewSet, "meeting-rule"),
     ("joint-bodies", api.JointBodyViewSet, "joint-body"),
     ("matters", api.MatterViewSet, "matter"),
+    ("required-meetings", api.RequiredMeetingViewSet, "required-meeting"),
 ]
 
 urlpatterns = [

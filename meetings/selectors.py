@@ -12,7 +12,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -171,6 +184,31 @@ def compliance(
     return result
 
 
+@dataclass(frozen=True)
+class RequiredMeeting:
+    """One of the meetings a requirement asks for: the `slot`-th of its `required`, held if at least that
+    many were. A month's required meetings are the rows behind stats/meetings: their number is `required`,
+    the held ones' is `held` (a meeting beyond what was required fills no slot)."""
+
+    organization: Organization
+    requirement: Requirement
+    slot: int
+
+    @property
+    def held(self) -> bool:
+        return self.slot <= self.requirement.held
+
+
+def required_meetings(rows: list[OrganizationCompliance]) -> list[RequiredMeeting]:
+    """The required meetings of compliance rows, organization by organization, requirement by requirement."""
+    return [
+        RequiredMeeting(row.organization, requirement, slot)
+        for row in rows
+        for requirement in row.requirements
+        for slot in range(1, requirement.required + 1)
+    ]
+
+
 def compliance_for_month(*, park_ids: list[int], month: date, organizations=None) -> list[OrganizationCompliance]:
     return compliance(park_ids=park_ids, windows=windows_ending_in(month), organizations=organizations)
 
@@ -234,6 +272,42 @@ def rotating_chairs(park_ids: list[int], month: date, *, recorded_by: date | Non
 
 # --- matters ---------------------------------------------------------------------------------------
 
+# The statuses of a matter not yet done: what "open" counts.
+STILL_OPEN = (Matter.Status.OPEN, Matter.Status.IN_PROGRESS)
+
+
+def _status_recorded_on(day: date):
+    """The matter's status in its history at the end of `day`; null if nothing was recorded by then."""
+    history = Matter.history.model.objects.filter(id=OuterRef("pk"), history_date__date__lte=day)
+    return Subquery(history.order_by("-history_date", "-history_id").values("status")[:1])
+
+
+def matters_as_of(day: date, matters: QuerySet[Matter] | None = None) -> QuerySet[Matter]:
+    """The matters (of `matters`, by default all) raised on or before `day`, each annotated with
+    `status_on`, its status that day (统计口径, docs/architecture.md "Matters as of a date"):
+
+    - resolved or closed if it is so now and its `resolved_on` is on or before `day`;
+    - otherwise open or in progress: the one its history records at the end of the day; without such a
+      record (entered later, or loaded without history) its status now if it is open or in progress,
+      and in progress if it was resolved or closed after `day` (it was being worked on till then).
+
+    The one rule behind the matter figures and the matters list's `as_of`, so the two agree. The history
+    is read (one correlated subquery) only for the rows not done by then."""
+    matters = Matter.objects.all() if matters is None else matters
+    recorded = _status_recorded_on(day)
+    status = Case(
+        When(Q(status__in=Matter.DONE, resolved_on__lte=day), then=F("status")),
+        When(Q(recorded__in=STILL_OPEN), then=F("recorded")),
+        When(Q(status__in=STILL_OPEN), then=F("status")),
+        default=Value(Matter.Status.IN_PROGRESS),
+    )
+    return matters.filter(raised_on__lte=day).alias(recorded=recorded).annotate(status_on=status)
+
+
+def matters_open_on(day: date, matters: QuerySet[Matter] | None = None) -> QuerySet[Matter]:
+    """The matters raised by `day` and not resolved or closed by then (see `matters_as_of`)."""
+    return matters_as_of(day, matters).filter(status_on__in=STILL_OPEN)
+
 
 def matters_in(park_ids: list[int], since: date | None, until: date | None) -> QuerySet[Matter]:
     matters = Matter.objects.filter(park_id__in=park_ids)
@@ -244,10 +318,11 @@ def matters_in(park_ids: list[int], since: date | None, until: date | None) -> Q
     return matters
 
 
-def median_days_to_resolve(matters: QuerySet[Matter]) -> float | None:
-    """The median of resolved_on - raised_on over resolved matters, picked in SQL (ORDER BY … OFFSET)."""
+def median_days_to_resolve(matters: QuerySet[Matter], field: str = "status") -> float | None:
+    """The median of resolved_on - raised_on over resolved matters (resolved by `field`: `status_on` on a
+    dated queryset), picked in SQL (ORDER BY … OFFSET)."""
     days = ExpressionWrapper(F("resolved_on") - F("raised_on"), output_field=DurationField())
-    resolved = matters.filter(status=Matter.Status.RESOLVED).annotate(days=days).order_by("days")
+    resolved = matters.filter(**{field: Matter.Status.RESOLVED}).annotate(days=days).order_by("days")
     n = resolved.count()
     if n == 0:
         return None
@@ -259,11 +334,17 @@ def _as_days(value) -> float:
     return value.days + value.seconds / 86400 if isinstance(value, timedelta) else value / 86_400_000_000
 
 
-def matter_stats(*, park_ids: list[int], since: date | None = None, until: date | None = None) -> dict:
-    """Raised, resolved and open matters (raised in the range), the median days to resolve, by category."""
-    matters = matters_in(park_ids, since, until)
-    resolved = Q(status=Matter.Status.RESOLVED)
-    still_open = Q(status__in=[Matter.Status.OPEN, Matter.Status.IN_PROGRESS])
+def matter_stats(
+    *, park_ids: list[int], since: date | None = None, until: date | None = None, as_of: date | None = None
+) -> dict:
+    """Matters raised in the range and where they stood on `as_of` (by default the end of the range,
+    else today): raised, resolved, open (open or in progress; closed ones are neither), the median days
+    to resolve, by category. Statuses are `matters_as_of(as_of)`'s, so a past period counted today says
+    what it said then, and `matters/?since=&until=&as_of=&status=` lists each count's rows. Three queries."""
+    day = as_of or until or timezone.localdate()
+    matters = matters_as_of(day, matters_in(park_ids, since, until))
+    resolved = Q(status_on=Matter.Status.RESOLVED)
+    still_open = Q(status_on__in=STILL_OPEN)
     totals = matters.aggregate(
         raised=Count("pk"), resolved=Count("pk", filter=resolved), open=Count("pk", filter=still_open)
     )
@@ -275,7 +356,8 @@ def matter_stats(*, park_ids: list[int], since: date | None = None, until: date 
     labels = dict(Matter.Category.choices)
     return {
         **totals,
-        "median_days_to_resolve": median_days_to_resolve(matters),
+        "as_of": day,
+        "median_days_to_resolve": median_days_to_resolve(matters, "status_on"),
         "by_category": [{**row, "label": str(labels.get(row["category"], row["category"]))} for row in by_category],
     }
 
