@@ -394,14 +394,11 @@ def matters_raised_and_resolved_by_organization(*, park_ids: list[int], since: d
 
 
 def matters_past_due_on(park_ids: list[int], today: date) -> QuerySet[Matter]:
-    """Matters neither resolved nor closed whose due date is before `today`, earliest due first, with
-    their organization and enterprise. One query."""
-    return (
-        Matter.objects.filter(park_id__in=park_ids, due_on__lt=today)
-        .exclude(status__in=Matter.DONE)
-        .select_related("organization", "enterprise")
-        .order_by("due_on", "pk")
-    )
+    """Matters raised by `today` and neither resolved nor closed by then (`matters_open_on`) whose due date
+    is before it, earliest due first, with their organization and enterprise: the list of a past day
+    stays what it was when a matter is resolved later. One query."""
+    due = Matter.objects.filter(park_id__in=park_ids, due_on__lt=today)
+    return matters_open_on(today, due).select_related("organization", "enterprise").order_by("due_on", "pk")
 
 
 # --- what a quarterly rating suggests (registered in MeetingsConfig.ready) --------------------------

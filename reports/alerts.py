@@ -62,7 +62,8 @@ def park_alerts(park_ids: list[int], today: date, *, kinds=None, chair_month: da
 
 
 def meetings_overdue(park_ids: list[int], today: date) -> list[Alert]:
-    """Required meetings of the last closed month, quarter, half-year and year that were not held."""
+    """Required meetings of the last month, quarter, half-year and year closed before `today` that were not
+    held in their window, of the organizations that existed for all of it (dated by `held_at`)."""
     kinds = dict(MeetingKind.choices)
     alerts = []
     for organization, requirement in overdue(park_ids=park_ids, today=today):
@@ -110,6 +111,7 @@ def conversions_due(park_ids: list[int], today: date) -> list[Alert]:
 
 
 def matters_past_due(park_ids: list[int], today: date) -> list[Alert]:
+    """Matters raised by `today`, not resolved or closed by then (`matters_as_of`), due before it."""
     return [
         Alert("matter_past_due", matter.title, str(matter.organization or matter.enterprise or ""), matter.due_on)
         for matter in matters_past_due_on(park_ids, today)

@@ -145,21 +145,22 @@ def test_allowances_list_the_quarters_standing_records_with_their_stars(world):
         period_start=date(2024, 4, 1), amount=Decimal("300.00"), rating=rating_b,
     )  # fmt: skip
     paid(allowance_b, date(2024, 6, 25))
-    # Paid after the quarter: the quarter's report shows it as it stood on 2024-06-30 (entered later, it
-    # reads as approved: a payment follows an approval), whenever the report is built.
+    # Paid after the quarter: the quarter's report shows it as it stood on 2024-06-30 (entered later, as it
+    # was entered: proposed), whenever the report is built.
     paid_later = Subsidy.objects.create(
         park=world.park, organization=world.committee, kind=SubsidyKind.RED_STAR_ALLOWANCE, period="2024-Q2",
         period_start=date(2024, 4, 1), amount=Decimal("100.00"),
     )  # fmt: skip
     paid(paid_later, date(2024, 7, 20))
-    # Not this report's: a cancelled record, another kind, another quarter, another park.
-    subsidy_services.subsidy_cancel(
+    # Not this report's: a record cancelled in the quarter, another kind, another quarter, another park.
+    cancelled = subsidy_services.subsidy_cancel(
         subsidy=Subsidy.objects.create(
             park=world.park, organization=world.committee, kind=SubsidyKind.RED_STAR_ALLOWANCE, period="2024-Q2",
             period_start=date(2024, 4, 1), amount=Decimal("50.00"),
         ),
         reason="评定有误",
     )  # fmt: skip
+    Subsidy.history.filter(id=cancelled.pk).update(history_date=local_datetime(date(2024, 6, 10), 9))
     for organization, kind, period in [
         (world.branch_a, SubsidyKind.ACTIVITY_FUND, "2024-Q2"),
         (world.branch_a, SubsidyKind.RED_STAR_ALLOWANCE, "2024-Q1"),
@@ -175,14 +176,14 @@ def test_allowances_list_the_quarters_standing_records_with_their_stars(world):
     totals = run("allowance_totals", ctx)["figures"]
 
     assert result["rows"] == [
-        ["园区党委", "", None, Decimal("100.00"), "approved"],
+        ["园区党委", "", None, Decimal("100.00"), "proposed"],
         ["甲支部", "张三", 4, Decimal("200.00"), "proposed"],
         ["乙联合支部", "", 5, Decimal("300.00"), "paid"],
     ]
     assert totals == {
         "allowance_records": 3,
-        "proposed_amount": Decimal("200.00"),
-        "approved_amount": Decimal("100.00"),
+        "proposed_amount": Decimal("300.00"),
+        "approved_amount": Decimal("0.00"),
         "paid_amount": Decimal("300.00"),
         "total_amount": Decimal("600.00"),
     }
