@@ -40,7 +40,7 @@ from meetings.selectors import (
 from organizations.models import Classification, Park, Subsidy, SubsidyKind
 from organizations.pipeline.selectors import became_full_members, member_stats
 from organizations.ratings.selectors import latest_confirmed, rated_organizations, rating_stats
-from organizations.selectors import organizations_existing
+from organizations.selectors import organizations_existing, with_secretary_on
 from organizations.subsidies.selectors import standing_on, subsidy_stats
 from parkparty.dates import local_datetime
 from parkparty.figures import rate
@@ -423,11 +423,12 @@ def meetings_by_kind(ctx: Context) -> dict:
 
 def _appraised(ctx: Context):
     """Branch-kind organizations that existed at some time between the period's start and `as_of`, with
-    their secretary and the stars of their latest confirmed rating on `as_of`. One query."""
+    their secretary on `as_of` (`with_secretary_on`) and the stars of their latest confirmed rating on
+    `as_of`. One query."""
     latest = latest_confirmed(ctx.as_of)
     # `as_of` is the last day counted: a branch established on it existed in the period.
     existing = organizations_existing(ctx.park_ids, ctx.period.start, ctx.as_of + timedelta(days=1))
-    return existing.select_related("secretary").annotate(stars=Subquery(latest.values("stars")[:1]))
+    return with_secretary_on(existing, ctx.as_of).annotate(stars=Subquery(latest.values("stars")[:1]))
 
 
 def _activities_led(ctx: Context) -> dict[int, int]:
@@ -455,12 +456,12 @@ def appraisal(ctx: Context) -> dict:
 
 
 def _appraisal_row(organization, meetings: ComplianceTotal | None, led: dict, matters: dict) -> list:
-    """One branch of `_appraised` (its secretary selected, its stars annotated) as a row of the pack."""
+    """One branch of `_appraised` (its secretary's name and its stars annotated) as a row of the pack."""
     # A branch kind with no meeting rule in this park owes nothing: zero required, no rate.
     meetings = meetings or ComplianceTotal(organization.name)
     return [
         organization.name,
-        organization.secretary.name if organization.secretary else "",
+        organization.secretary_name_on or "",
         organization.stars,
         meetings.required,
         meetings.held,

@@ -3,7 +3,7 @@ are the API's statistics as of the period's end.
 
 Each report is built, then records dated after the period's end are added (a member who joins, a matter
 resolved, a rating, an allowance paid, an enterprise entering and covered, a transfer out, a conversion,
-a designation, a meeting and an activity, next month's chair named): the report rebuilt gives the same
+a designation, a meeting and an activity, next month's chair and a secretary named): the report rebuilt gives the same
 data, alerts included. The world is that of tests/conftest.py; its records are of 2024.
 """
 
@@ -58,21 +58,23 @@ def set_the_scene(world) -> dict:
 
 def add_later_records(world, scene: dict) -> None:
     """Records dated after every period's end, each of which would change a figure read as of today."""
-    f.PartyMemberFactory(organization=world.branch_b, joined_on=AFTER, full_member_on=None,
-                         status=PartyMember.Status.PROBATIONARY)  # fmt: skip
+    newcomer = f.PartyMemberFactory(organization=world.branch_b, joined_on=AFTER, full_member_on=None,
+                                    status=PartyMember.Status.PROBATIONARY)  # fmt: skip
     for matter in (world.matter_a, scene["late_matter"]):  # raised in the period, resolved later
         matter.status, matter.resolved_on, matter.resolution = Matter.Status.RESOLVED, AFTER, "已协调"
         meeting_services.matter_save(matter=matter)
     raised_matter(world.branch_b, AFTER)
     confirmed_rating(world.branch_b, year=2024, quarter=2, assessed_on=AFTER, stars=5)
     paid(world.subsidy_a, AFTER)
-    newcomer = f.EnterpriseFactory(park=world.park, name="戊后入园企业", entered_on=AFTER)
-    Coverage.objects.create(enterprise=newcomer, organization=world.branch_a, started_on=AFTER)
+    firm = f.EnterpriseFactory(park=world.park, name="戊后入园企业", entered_on=AFTER)
+    Coverage.objects.create(enterprise=firm, organization=world.branch_a, started_on=AFTER)
     moved = scene["full_members"][0]  # a transfer out, recorded today: the enterprise had three full members then
     moved.status = PartyMember.Status.TRANSFERRED_OUT
     moved.save()
     world.member_b.status = PartyMember.Status.TRANSFERRED_OUT
     world.member_b.save()
+    world.branch_b.secretary = newcomer
+    world.branch_b.save()  # a new secretary, named today: the appraisal of 2024 names who it named then
     application = scene["application"]
     application.stage, application.full_on = Stage.FULL, AFTER
     application.save()

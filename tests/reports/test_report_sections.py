@@ -269,6 +269,10 @@ def test_meetings_by_kind_count_meetings_and_members_present(world):
 def test_the_appraisal_pack_has_one_row_per_branch_with_its_own_figures(world):
     world.branch_a.secretary = world.member_a
     world.branch_a.save()
+    # As if branch A had been entered with its secretary in 2023; the next one is named after the half year.
+    Organization.history.filter(id=world.branch_a.pk).update(history_date=local_datetime(date(2023, 1, 5), 9))
+    world.branch_a.secretary = f.PartyMemberFactory(organization=world.branch_a, name="新书记")
+    world.branch_a.save()
     held_meeting(world.branch_a, "theme_day", date(2024, 6, 18))
     held_meeting(world.branch_a, "branch_committee", date(2024, 6, 3))
     held_meeting(world.group_a, "group_meeting", date(2024, 6, 3))  # a group's: not in the pack
