@@ -669,7 +669,8 @@ class MatterStatsView(StatisticsView):
         park_id = data.get("park")
         park_ids = park_ids_for_statistics(request, park_id)
         since, until = data.get("since"), data.get("until")
-        stats = selectors.matter_stats(park_ids=park_ids, since=since, until=until, as_of=data.get("as_of"))
+        as_of = data.get("as_of") or until or timezone.localdate()
+        stats = selectors.matter_stats(park_ids=park_ids, since=since, until=until, as_of=as_of)
         dated = {"park": park_id, "since": since, "until": until, "as_of": stats["as_of"]}
         for row in stats["by_category"]:
             row["links"] = matter_links(request, **dated, category=row["category"])

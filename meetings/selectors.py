@@ -337,11 +337,12 @@ def _as_days(value) -> float:
 def matter_stats(
     *, park_ids: list[int], since: date | None = None, until: date | None = None, as_of: date | None = None
 ) -> dict:
-    """Matters raised in the range and where they stood on `as_of` (by default the end of the range,
-    else today): raised, resolved, open (open or in progress; closed ones are neither), the median days
-    to resolve, by category. Statuses are `matters_as_of(as_of)`'s, so a past period counted today says
-    what it said then, and `matters/?since=&until=&as_of=&status=` lists each count's rows. Three queries."""
-    day = as_of or until or timezone.localdate()
+    """Matters raised in the range and where they stood on `as_of` (today by default; stats/matters
+    passes the end of the range): raised, resolved, open (open or in progress; closed ones are neither),
+    the median days to resolve, by category. Statuses are `matters_as_of(as_of)`'s, so a past period
+    counted as of its end says today what it said then, and `matters/?since=&until=&as_of=&status=` lists
+    each count's rows. Three queries."""
+    day = as_of or timezone.localdate()
     matters = matters_as_of(day, matters_in(park_ids, since, until))
     resolved = Q(status_on=Matter.Status.RESOLVED)
     still_open = Q(status_on__in=STILL_OPEN)

@@ -10,6 +10,8 @@ raised 2025-01-05 by a visit, still open)."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from meetings import selectors
 from meetings.models import Matter
@@ -141,3 +143,16 @@ def test_the_old_name_of_the_date_is_still_read(world, as_role, matters):
     assert response.status_code == 200
     assert response["Deprecation"] == "true"
     assert {row["title"] for row in response.json()["results"]} == {"贷款"}
+
+
+def test_the_dated_list_costs_the_same_queries_for_few_matters_and_many(world, as_role, matters):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            listed(as_role("admin"), park=world.park.pk, as_of="2024-12-31", status="open,in_progress")
+        return len(ctx.captured_queries)
+
+    few = count()
+    for day in range(1, 15):
+        _matter(world, f"事项{day}", source="visit", category="other", raised_on=date(2024, 6, day))
+    # The status on the day is a subquery of the same query, not a query per row.
+    assert count() == few

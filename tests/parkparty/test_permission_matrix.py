@@ -26,6 +26,7 @@ from tests.parkparty.matrix import (
 from tests.parkparty.matrix_accounts import ROUTES as ACCOUNTS
 from tests.parkparty.matrix_activities_api import ROUTES as ACTIVITIES_API
 from tests.parkparty.matrix_activities_pages import ROUTES as ACTIVITIES_PAGES
+from tests.parkparty.matrix_asof_meetings import ROUTES as ASOF_MEETINGS
 from tests.parkparty.matrix_exports import ROUTES as EXPORTS
 from tests.parkparty.matrix_imports import ROUTES as IMPORTS
 from tests.parkparty.matrix_ledger import ROUTES as LEDGER_PAGES
@@ -198,6 +199,7 @@ ROUTES += EXPORTS
 ROUTES += SECLOG
 ROUTES += ORACLES
 ROUTES += TOKENS
+ROUTES += ASOF_MEETINGS
 
 CASES = [
     pytest.param(route, role, id=f"{route.method.upper()} {route.name} #{index} as {role}")
