@@ -227,8 +227,9 @@ def activities(ctx: Context) -> dict:
 
 @section("matters")
 def matters(ctx: Context) -> dict:
-    """Matters raised in the period and where they stand, and those resolved in it whenever raised."""
-    stats = matter_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
+    """Matters raised in the period and where they stood at its end (`as_of`, the rule of stats/matters),
+    and those resolved in it whenever raised."""
+    stats = matter_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until, as_of=ctx.as_of)
     in_period = matters_raised_and_resolved(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     return {
         "figures": {
