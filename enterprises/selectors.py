@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Coverage, Enterprise, Instructor, InstructorAssignment, active_on
 from organizations.models import Organization, Park, PartyMember
+from organizations.selectors import members_as_of
 from parkparty.figures import rate
 from parkparty.ledger_cache import cached
 
@@ -168,15 +169,20 @@ def coverage_groups(enterprises: QuerySet[Enterprise], group_by: str) -> list[di
 
 
 def enterprises_needing_own_branch(enterprises: QuerySet[Enterprise], on: date) -> QuerySet[Enterprise]:
-    """The ledger finding: 3 or more full members and no own (standalone) branch covering it that day."""
+    """The ledger finding: 3 or more full members on that day and no own (standalone) branch covering it
+    then. Members as `members_as_of` counts them (a member transferred out since still counts on a day
+    before), so the finding of a past day stays what it was."""
     own_branch = Coverage.objects.filter(
         active_on(on), enterprise=OuterRef("pk"), organization__formation=Organization.Formation.STANDALONE
     )
-    full_by_then = Q(members__status=PartyMember.Status.FULL, members__full_member_on__lte=on)
+    full = members_as_of(on, members=PartyMember.objects.filter(enterprise=OuterRef("pk"))).filter(
+        status_on=PartyMember.Status.FULL
+    )
+    full_count = full.order_by().values("enterprise").annotate(n=Count("pk")).values("n")
     return (
         enterprises.filter(entered_on__lte=on)
         .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
-        .annotate(full_members=Count("members", filter=full_by_then))
+        .annotate(full_members=Coalesce(Subquery(full_count, output_field=IntegerField()), 0))
         .filter(full_members__gte=3)
         .exclude(Exists(own_branch))
     )

@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -240,15 +241,25 @@ class RotatingChair:
     enterprise: Enterprise | None
 
 
-def rotating_chairs(park_ids: list[int], month: date) -> list[RotatingChair]:
+def chair_terms_recorded_by(day: date) -> QuerySet[ChairTerm]:
+    """Chair terms the portal had recorded by the end of `day` (the first entry of their history); a term
+    with no history (bulk-loaded) counts as always known. A term's start is in the future when named, so
+    its own date cannot tell whether the schedule of a past day named it."""
+    history = ChairTerm.history.model.objects.filter(id=OuterRef("pk"))
+    return ChairTerm.objects.filter(Exists(history.filter(history_date__date__lte=day)) | ~Exists(history))
+
+
+def rotating_chairs(park_ids: list[int], month: date, *, recorded_by: date | None = None) -> list[RotatingChair]:
     """The chair of `month` of every joint body of the parks established before it, by name: the term
-    starting with the month, or with its quarter for a body whose chair rotates quarterly. Two queries,
+    starting with the month, or with its quarter for a body whose chair rotates quarterly; with
+    `recorded_by`, as the schedule stood at the end of that day (`chair_terms_recorded_by`). Two queries,
     whatever the number of bodies."""
     bodies = JointBody.objects.filter(park_id__in=park_ids, established_on__lt=month)
+    terms = ChairTerm.objects.all() if recorded_by is None else chair_terms_recorded_by(recorded_by)
     # A quarterly term that covers the month started at most two months before it.
     chairs = {
         (term.joint_body_id, term.starts_on): term.enterprise
-        for term in ChairTerm.objects.filter(
+        for term in terms.filter(
             joint_body__in=bodies, starts_on__lte=month, starts_on__gte=add_months(month, -2)
         ).select_related("enterprise")
     }
@@ -384,14 +395,11 @@ def matters_raised_and_resolved_by_organization(*, park_ids: list[int], since: d
 
 
 def matters_past_due_on(park_ids: list[int], today: date) -> QuerySet[Matter]:
-    """Matters neither resolved nor closed whose due date is before `today`, earliest due first, with
-    their organization and enterprise. One query."""
-    return (
-        Matter.objects.filter(park_id__in=park_ids, due_on__lt=today)
-        .exclude(status__in=Matter.DONE)
-        .select_related("organization", "enterprise")
-        .order_by("due_on", "pk")
-    )
+    """Matters raised by `today` and neither resolved nor closed by then (`matters_open_on`) whose due date
+    is before it, earliest due first, with their organization and enterprise: the list of a past day
+    stays what it was when a matter is resolved later. One query."""
+    due = Matter.objects.filter(park_id__in=park_ids, due_on__lt=today)
+    return matters_open_on(today, due).select_related("organization", "enterprise").order_by("due_on", "pk")
 
 
 # --- what a quarterly rating suggests (registered in MeetingsConfig.ready) --------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -147,3 +147,22 @@ def organizations_existing(
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=start))
         .order_by("path")
     )
+
+
+def with_secretary_on(organizations: QuerySet[Organization], day: date) -> QuerySet[Organization]:
+    """Annotate each organization with `secretary_on_id` and `secretary_name_on`: its secretary as the
+    portal had recorded it at the end of `day` (its history); one with no history by then (entered later)
+    takes the secretary it was entered with, one with no history at all its secretary now. A past year's
+    appraisal names who was secretary then. Two correlated subqueries; no query of its own."""
+    history = Organization.history.model.objects.filter(id=OuterRef("pk"))
+    at_day = history.filter(history_date__date__lte=day).order_by("-history_date", "-history_id")
+    first = history.order_by("history_date", "history_id")
+    secretary = Case(
+        When(Exists(at_day), then=Subquery(at_day.values("secretary_id")[:1])),
+        When(Exists(history), then=Subquery(first.values("secretary_id")[:1])),
+        default=F("secretary_id"),
+        output_field=IntegerField(),
+    )
+    # No ordering: the roster's default one joins organizations, which would shadow the outer table.
+    name = PartyMember.objects.filter(pk=OuterRef("secretary_on_id")).order_by().values("name")[:1]
+    return organizations.annotate(secretary_on_id=secretary).annotate(secretary_name_on=Subquery(name))

@@ -1,7 +1,10 @@
-"""What needs the committee's attention in a park today: shown on the overview and in every report.
+"""What needs the committee's attention in a park on a day: shown on the overview and in every report.
 
 Each check is one selector of the app that owns the data, narrowed to what is late or missing; the
 whole list costs a fixed number of queries however many parks, organizations or matters there are.
+Every check reads the records as they stood on the day asked about (dated selectors, not today's
+state), so the alerts of a past day, in a report of a closed period or on the overview as of a date,
+do not change when later records are added.
 """
 
 from __future__ import annotations
@@ -45,8 +48,9 @@ class Alert:
 
 
 def park_alerts(park_ids: list[int], today: date, *, kinds=None, chair_month: date | None = None) -> list[Alert]:
-    """The alerts of the parks on `today` (of `kinds`, default all), by kind, then by due date.
-    `chair_month` is the month whose chair is checked, by default the one after today's."""
+    """The alerts of the parks on `today`, any day past or present (of `kinds`, default all), by kind, then
+    by due date, as the records stood at the end of that day. `chair_month` is the month whose chair is
+    checked, by default the one after `today`'s."""
     checks = {
         "meeting_overdue": lambda: meetings_overdue(park_ids, today),
         "own_branch_needed": lambda: own_branch_needed(park_ids, today),
@@ -58,7 +62,8 @@ def park_alerts(park_ids: list[int], today: date, *, kinds=None, chair_month: da
 
 
 def meetings_overdue(park_ids: list[int], today: date) -> list[Alert]:
-    """Required meetings of the last closed month, quarter, half-year and year that were not held."""
+    """Required meetings of the last month, quarter, half-year and year closed before `today` that were not
+    held in their window, of the organizations that existed for all of it (dated by `held_at`)."""
     kinds = dict(MeetingKind.choices)
     alerts = []
     for organization, requirement in overdue(park_ids=park_ids, today=today):
@@ -74,6 +79,8 @@ def meetings_overdue(park_ids: list[int], today: date) -> list[Alert]:
 
 
 def own_branch_needed(park_ids: list[int], today: date) -> list[Alert]:
+    """Enterprises in the park on `today` with 3 or more full members that day and no standalone branch
+    covering them then (the ledger finding, `enterprises_needing_own_branch`)."""
     enterprises = enterprises_in_park_on(Park.objects.filter(pk__in=park_ids), today)
     return [
         Alert(
@@ -88,7 +95,8 @@ def own_branch_needed(park_ids: list[int], today: date) -> list[Alert]:
 
 
 def conversions_due(park_ids: list[int], today: date) -> list[Alert]:
-    """Probationary members whose year (or extension) ends within the coming month, or has ended."""
+    """Probationary members whose year (or extension) ends within the month after `today`, or has ended,
+    as the pipeline stood that day (`due_soon`: the stage on the day, an extension recorded by then)."""
     return [
         Alert(
             "conversion_due",
@@ -98,11 +106,12 @@ def conversions_due(park_ids: list[int], today: date) -> list[Alert]:
             ("application-detail", due.application.pk),
         )
         for due in due_soon(park_ids=park_ids, today=today)
-        if due.application.stage == Stage.PROBATIONARY
+        if due.stage == Stage.PROBATIONARY
     ]
 
 
 def matters_past_due(park_ids: list[int], today: date) -> list[Alert]:
+    """Matters raised by `today`, not resolved or closed by then (`matters_as_of`), due before it."""
     return [
         Alert("matter_past_due", matter.title, str(matter.organization or matter.enterprise or ""), matter.due_on)
         for matter in matters_past_due_on(park_ids, today)
@@ -111,10 +120,11 @@ def matters_past_due(park_ids: list[int], today: date) -> list[Alert]:
 
 def chairs_missing(park_ids: list[int], today: date, month: date | None = None) -> list[Alert]:
     """Joint bodies with no chair for `month` (default: the month that starts next), that is no term
-    starting with its month or quarter: the committee names one before the month's joint meeting."""
+    starting with its month or quarter recorded by the end of `today`: the committee names one before the
+    month's joint meeting."""
     next_month = month or add_months(today.replace(day=1), 1)
     return [
         Alert("chair_missing", chair.joint_body.name, "", next_month, ("joint-body-detail", chair.joint_body.pk))
-        for chair in rotating_chairs(park_ids, next_month)
+        for chair in rotating_chairs(park_ids, next_month, recorded_by=today)
         if chair.enterprise is None
     ]

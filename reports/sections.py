@@ -40,8 +40,8 @@ from meetings.selectors import (
 from organizations.models import Classification, Park, Subsidy, SubsidyKind
 from organizations.pipeline.selectors import became_full_members, member_stats
 from organizations.ratings.selectors import latest_confirmed, rated_organizations, rating_stats
-from organizations.selectors import organizations_existing
-from organizations.subsidies.selectors import standing, subsidy_stats
+from organizations.selectors import organizations_existing, with_secretary_on
+from organizations.subsidies.selectors import standing_on, subsidy_stats
 from parkparty.dates import local_datetime
 from parkparty.figures import rate
 
@@ -75,6 +75,12 @@ class Context:
     def until(self) -> date:
         """The last day counted: selectors taking `since`/`until` include both ends."""
         return self.as_of
+
+    @property
+    def closed_on(self) -> date:
+        """The day the period's alerts and next month's schedule are read on: the first day after the period
+        once it has ended (its last month's meetings are then due), or today while it runs."""
+        return min(self.period.end, self.today)
 
     @property
     def day_before(self) -> date:
@@ -221,8 +227,9 @@ def activities(ctx: Context) -> dict:
 
 @section("matters")
 def matters(ctx: Context) -> dict:
-    """Matters raised in the period and where they stand, and those resolved in it whenever raised."""
-    stats = matter_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
+    """Matters raised in the period and where they stood at its end (`as_of`, the rule of stats/matters),
+    and those resolved in it whenever raised."""
+    stats = matter_stats(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until, as_of=ctx.as_of)
     in_period = matters_raised_and_resolved(park_ids=ctx.park_ids, since=ctx.period.start, until=ctx.until)
     return {
         "figures": {
@@ -256,10 +263,11 @@ def members(ctx: Context) -> dict:
 
 @section("next_chair")
 def next_chair(ctx: Context) -> dict:
-    """Each joint body's rotating chair for the month after the period. Two queries."""
+    """Each joint body's rotating chair for the month after the period, as the schedule stood when the
+    period closed (a chair named later is not shown). Two queries."""
     rows = [
         [chair.joint_body.name, chair.term_starts_on, chair.enterprise.name if chair.enterprise else ""]
-        for chair in rotating_chairs(ctx.park_ids, ctx.period.end)
+        for chair in rotating_chairs(ctx.park_ids, ctx.period.end, recorded_by=ctx.closed_on)
     ]
     return table(["joint_body", "term_starts_on", "chair"], rows)
 
@@ -268,11 +276,10 @@ def next_chair(ctx: Context) -> dict:
 def alerts(ctx: Context) -> dict:
     """What was late or missing when the period closed (or today, while it runs). The chair checked is
     that of the month after the period: the month the `next_chair` table shows."""
-    on = min(ctx.period.end, ctx.today)
     chair_month = ctx.period.end if ctx.period.end <= ctx.today else None
     return table(
         ["alert_kind", "alert", "subject", "detail", "due_on"],
-        (a.as_row() for a in alert_checks.park_alerts(ctx.park_ids, on, chair_month=chair_month)),
+        (a.as_row() for a in alert_checks.park_alerts(ctx.park_ids, ctx.closed_on, chair_month=chair_month)),
     )
 
 
@@ -314,8 +321,9 @@ def star_changes(ctx: Context) -> dict:
 
 
 def _allowances(ctx: Context):
-    """The period's red-star allowances that stand (cancelled, reversed and reversal entries left out)."""
-    return standing(ctx.park.pk, ctx.period.code, SubsidyKind.RED_STAR_ALLOWANCE)
+    """The period's red-star allowances that stood on `as_of` (cancelled, reversed and reversal entries
+    left out), each with its `status_on` that day: paid later, it shows as approved in the quarter's report."""
+    return standing_on(ctx.park.pk, ctx.period.code, SubsidyKind.RED_STAR_ALLOWANCE, ctx.as_of)
 
 
 @section("allowances")
@@ -327,7 +335,7 @@ def allowances(ctx: Context) -> dict:
     rows = [
         [organization, recipient or "", stars, amount, str(statuses[status])]
         for organization, recipient, stars, amount, status in records.values_list(
-            "organization__name", "member__name", "rating__stars", "amount", "status"
+            "organization__name", "member__name", "rating__stars", "amount", "status_on"
         )
     ]
     return table(["organization", "recipient", "stars", "amount", "status"], rows)
@@ -337,7 +345,7 @@ def allowances(ctx: Context) -> dict:
 def allowance_totals(ctx: Context) -> dict:
     """The quarter's red-star allowances summed by status. One query."""
     by_status = {
-        f"{status}_amount": Sum("amount", filter=Q(status=status), default=ZERO)
+        f"{status}_amount": Sum("amount", filter=Q(status_on=status), default=ZERO)
         for status in (Subsidy.Status.PROPOSED, Subsidy.Status.APPROVED, Subsidy.Status.PAID)
     }
     row = _allowances(ctx).aggregate(
@@ -416,11 +424,12 @@ def meetings_by_kind(ctx: Context) -> dict:
 
 def _appraised(ctx: Context):
     """Branch-kind organizations that existed at some time between the period's start and `as_of`, with
-    their secretary and the stars of their latest confirmed rating on `as_of`. One query."""
+    their secretary on `as_of` (`with_secretary_on`) and the stars of their latest confirmed rating on
+    `as_of`. One query."""
     latest = latest_confirmed(ctx.as_of)
     # `as_of` is the last day counted: a branch established on it existed in the period.
     existing = organizations_existing(ctx.park_ids, ctx.period.start, ctx.as_of + timedelta(days=1))
-    return existing.select_related("secretary").annotate(stars=Subquery(latest.values("stars")[:1]))
+    return with_secretary_on(existing, ctx.as_of).annotate(stars=Subquery(latest.values("stars")[:1]))
 
 
 def _activities_led(ctx: Context) -> dict[int, int]:
@@ -448,12 +457,12 @@ def appraisal(ctx: Context) -> dict:
 
 
 def _appraisal_row(organization, meetings: ComplianceTotal | None, led: dict, matters: dict) -> list:
-    """One branch of `_appraised` (its secretary selected, its stars annotated) as a row of the pack."""
+    """One branch of `_appraised` (its secretary's name and its stars annotated) as a row of the pack."""
     # A branch kind with no meeting rule in this park owes nothing: zero required, no rate.
     meetings = meetings or ComplianceTotal(organization.name)
     return [
         organization.name,
-        organization.secretary.name if organization.secretary else "",
+        organization.secretary_name_on or "",
         organization.stars,
         meetings.required,
         meetings.held,

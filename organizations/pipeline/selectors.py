@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from organizations.models import Application, PartyMember, Stage
 from organizations.pipeline.models import STAGES
-from organizations.pipeline.services import eligible_on
+from organizations.pipeline.services import one_year_after
 from organizations.selectors import members_as_of, persons, secretaries_on
 from parkparty.figures import rate
 
@@ -81,6 +81,16 @@ class Due:
     application: Application
     eligible_on: date
     overdue: bool
+    stage: str = ""  # the stage the application was in on the day asked about
+
+
+def _extension_recorded_by(day: date) -> Case:
+    """The outer application's extended end of probation as the portal had recorded it by the end of `day`
+    (its history); one with no history by then (entered later, or written without history) takes today's."""
+    history = Application.history.model.objects.filter(id=OuterRef("pk"), history_date__date__lte=day)
+    latest = history.order_by("-history_date", "-history_id").values("probation_extended_until")[:1]
+    recorded = Exists(history)
+    return Case(When(recorded, then=Subquery(latest)), default=F("probation_extended_until"))
 
 
 def due_soon(
@@ -91,14 +101,27 @@ def due_soon(
     among: QuerySet[Application] | None = None,
 ) -> list[Due]:
     """Activists who may become development targets, and probationary members due for conversion, within
-    `within_days` (or already), earliest first; only those of `among` when given (e.g. the applications a
-    secretary sees). One query."""
-    waiting = open_applications(park_ids).filter(stage__in=[Stage.ACTIVIST, Stage.PROBATIONARY])
+    `within_days` of `today` (or already), earliest first; only those of `among` when given (e.g. the
+    applications a secretary sees). As they stood on `today`: the stage of `applications_as_of`, and an
+    extension of probation only if recorded by then, so the list of a past day does not change when later
+    steps are recorded. One query."""
+    waiting = (
+        applications_as_of(today, park_ids=park_ids)
+        .filter(stage_on__in=[Stage.ACTIVIST, Stage.PROBATIONARY])
+        .annotate(extended_until_on=_extension_recorded_by(today))
+    )
     if among is not None:
         waiting = waiting.filter(pk__in=among.values("pk"))
     horizon = today + timedelta(days=within_days)
-    due = [Due(a, eligible_on(a), eligible_on(a) < today) for a in waiting.select_related("organization")]
-    return sorted((d for d in due if d.eligible_on <= horizon), key=lambda d: (d.eligible_on, d.application.pk))
+    due = []
+    for application in waiting.select_related("organization"):
+        if application.stage_on == Stage.ACTIVIST:
+            eligible = one_year_after(application.activist_on)
+        else:
+            eligible = application.extended_until_on or one_year_after(application.probationary_on)
+        if eligible <= horizon:
+            due.append(Due(application, eligible, eligible < today, application.stage_on))
+    return sorted(due, key=lambda d: (d.eligible_on, d.application.pk))
 
 
 def member_stats(

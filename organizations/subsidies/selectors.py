@@ -6,8 +6,8 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 
 from organizations.models import DuesCollection, Subsidy, SubsidyKind, SubsidyRule
 
@@ -24,6 +24,42 @@ def standing(park_id: int, period: str, kind: str) -> QuerySet[Subsidy]:
     return Subsidy.objects.filter(
         park_id=park_id, period=period, kind=kind, reverses__isnull=True, reversal__isnull=True
     ).exclude(status=Subsidy.Status.CANCELLED)
+
+
+def _status_recorded_by(day: date) -> Coalesce:
+    """The outer record's status in its history at the end of `day`, else (entered later) that of its first
+    history entry; null for a record written without history."""
+    history = Subsidy.history.model.objects.filter(id=OuterRef("pk"))
+    at_day = history.filter(history_date__date__lte=day).order_by("-history_date", "-history_id")
+    first = history.order_by("history_date", "history_id")
+    return Coalesce(Subquery(at_day.values("status")[:1]), Subquery(first.values("status")[:1]))
+
+
+def standing_on(park_id: int, period: str, kind: str, day: date) -> QuerySet[Subsidy]:
+    """`standing` as the ledger stood at the end of `day`, each record annotated with `status_on`: paid
+    if paid by then (`paid_on`); else the status its history records at the end of that day (proposed,
+    approved or cancelled), or for a record entered later the status it was entered with, as
+    `members_as_of` reads the roster; a record without history takes its status now, approved if it was
+    paid after the day (a payment follows an approval). Records cancelled by then, and payments reversed by then (by a
+    reversal dated on or before the day), are left out; a cancellation or reversal after the day leaves
+    the record as it stood. So a report of a past quarter rebuilt after its allowances were paid shows
+    them as they were at the quarter's end. One query."""
+    status = Subsidy.Status
+    recorded = _status_recorded_by(day)
+    status_on = Case(
+        When(Q(status=status.PAID, paid_on__lte=day), then=Value(status.PAID)),
+        When(Q(recorded__in=[status.PROPOSED, status.APPROVED, status.CANCELLED]), then=F("recorded")),
+        When(Q(status=status.PAID), then=Value(status.APPROVED)),
+        default=F("status"),
+    )
+    reversed_by_then = Subsidy.objects.filter(reverses=OuterRef("pk"), paid_on__lte=day)
+    return (
+        Subsidy.objects.filter(park_id=park_id, period=period, kind=kind, reverses__isnull=True)
+        .exclude(Exists(reversed_by_then))
+        .alias(recorded=recorded)
+        .annotate(status_on=status_on)
+        .exclude(status_on=status.CANCELLED)
+    )
 
 
 # Kinds paid to the organization, one per period, whoever is named to receive the money: the red-star

@@ -8,6 +8,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from meetings.models import ChairTerm
+from parkparty.dates import local_datetime
 from reports import periods, sections, workbook
 from tests.conftest import client_for
 
@@ -27,7 +28,13 @@ def test_a_closed_months_report_checks_the_chair_of_the_month_after_it(world):
     table shows), not December's."""
     ctx = context(world, "monthly", "2026-10", today=date(2026, 11, 21))
     assert [row[4] for row in chair_alerts(ctx)] == [date(2026, 11, 1)]
-    ChairTerm.objects.create(joint_body=world.joint_body, starts_on=date(2026, 11, 1), enterprise=world.enterprise_a)
+    term = ChairTerm.objects.create(
+        joint_body=world.joint_body, starts_on=date(2026, 11, 1), enterprise=world.enterprise_a
+    )
+    named = ChairTerm.history.filter(id=term.pk)
+    named.update(history_date=local_datetime(date(2026, 11, 2), 9))  # named after October closed
+    assert [row[4] for row in chair_alerts(ctx)] == [date(2026, 11, 1)]  # the report says what was missing then
+    named.update(history_date=local_datetime(date(2026, 10, 20), 9))  # named in October
     assert chair_alerts(ctx) == []  # December has no chair either, but that is not October's business
 
 

@@ -144,15 +144,23 @@ def test_allowances_list_the_quarters_standing_records_with_their_stars(world):
         park=world.park, organization=world.branch_b, kind=SubsidyKind.RED_STAR_ALLOWANCE, period="2024-Q2",
         period_start=date(2024, 4, 1), amount=Decimal("300.00"), rating=rating_b,
     )  # fmt: skip
-    paid(allowance_b, date(2024, 7, 20))
-    # Not this report's: a cancelled record, another kind, another quarter, another park.
-    subsidy_services.subsidy_cancel(
+    paid(allowance_b, date(2024, 6, 25))
+    # Paid after the quarter: the quarter's report shows it as it stood on 2024-06-30 (entered later, as it
+    # was entered: proposed), whenever the report is built.
+    paid_later = Subsidy.objects.create(
+        park=world.park, organization=world.committee, kind=SubsidyKind.RED_STAR_ALLOWANCE, period="2024-Q2",
+        period_start=date(2024, 4, 1), amount=Decimal("100.00"),
+    )  # fmt: skip
+    paid(paid_later, date(2024, 7, 20))
+    # Not this report's: a record cancelled in the quarter, another kind, another quarter, another park.
+    cancelled = subsidy_services.subsidy_cancel(
         subsidy=Subsidy.objects.create(
             park=world.park, organization=world.committee, kind=SubsidyKind.RED_STAR_ALLOWANCE, period="2024-Q2",
             period_start=date(2024, 4, 1), amount=Decimal("50.00"),
         ),
         reason="评定有误",
     )  # fmt: skip
+    Subsidy.history.filter(id=cancelled.pk).update(history_date=local_datetime(date(2024, 6, 10), 9))
     for organization, kind, period in [
         (world.branch_a, SubsidyKind.ACTIVITY_FUND, "2024-Q2"),
         (world.branch_a, SubsidyKind.RED_STAR_ALLOWANCE, "2024-Q1"),
@@ -168,25 +176,35 @@ def test_allowances_list_the_quarters_standing_records_with_their_stars(world):
     totals = run("allowance_totals", ctx)["figures"]
 
     assert result["rows"] == [
+        ["园区党委", "", None, Decimal("100.00"), "proposed"],
         ["甲支部", "张三", 4, Decimal("200.00"), "proposed"],
         ["乙联合支部", "", 5, Decimal("300.00"), "paid"],
     ]
     assert totals == {
-        "allowance_records": 2,
-        "proposed_amount": Decimal("200.00"),
+        "allowance_records": 3,
+        "proposed_amount": Decimal("300.00"),
         "approved_amount": Decimal("0.00"),
         "paid_amount": Decimal("300.00"),
-        "total_amount": Decimal("500.00"),
+        "total_amount": Decimal("600.00"),
     }
 
 
 def test_a_reversed_allowance_no_longer_stands(world):
-    record = paid(world.subsidy_a, date(2024, 7, 20))
-    subsidy_services.subsidy_reverse(subsidy=record, reason="重复发放", voucher_no="记-冲-1", paid_on=date(2024, 7, 25))
+    record = paid(world.subsidy_a, date(2024, 6, 20))
+    subsidy_services.subsidy_reverse(subsidy=record, reason="重复发放", voucher_no="记-冲-1", paid_on=date(2024, 6, 25))
     ctx = context(world, "quarterly", "2024-Q2")
 
     assert run("allowances", ctx)["rows"] == []
     assert run("allowance_totals", ctx)["figures"]["total_amount"] == Decimal("0.00")
+
+
+def test_an_allowance_reversed_after_the_quarter_stood_at_its_end(world):
+    record = paid(world.subsidy_a, date(2024, 6, 20))
+    subsidy_services.subsidy_reverse(subsidy=record, reason="重复发放", voucher_no="记-冲-1", paid_on=date(2024, 7, 25))
+
+    rows = run("allowances", context(world, "quarterly", "2024-Q2"))["rows"]
+
+    assert rows == [["甲支部", "", 4, Decimal("200.00"), "paid"]]
 
 
 # --- half-year and annual: totals ------------------------------------------------------------------
@@ -250,6 +268,10 @@ def test_meetings_by_kind_count_meetings_and_members_present(world):
 
 def test_the_appraisal_pack_has_one_row_per_branch_with_its_own_figures(world):
     world.branch_a.secretary = world.member_a
+    world.branch_a.save()
+    # As if branch A had been entered with its secretary in 2023; the next one is named after the half year.
+    Organization.history.filter(id=world.branch_a.pk).update(history_date=local_datetime(date(2023, 1, 5), 9))
+    world.branch_a.secretary = f.PartyMemberFactory(organization=world.branch_a, name="新书记")
     world.branch_a.save()
     held_meeting(world.branch_a, "theme_day", date(2024, 6, 18))
     held_meeting(world.branch_a, "branch_committee", date(2024, 6, 3))

@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from meetings import services as meeting_services
-from meetings.models import Matter, Meeting, MeetingKind
+from meetings.models import ChairTerm, Matter, Meeting, MeetingKind
 from organizations.models import Application, Stage
 from parkparty.dates import local_datetime
 from reports.alerts import KINDS, park_alerts
@@ -150,14 +150,25 @@ def test_a_joint_body_without_next_months_chair_is_listed_until_the_schedule_is_
     assert (alert.subject, alert.due_on) == (world.joint_body.name, date(2024, 7, 1))
     assert alert.link == ("joint-body-detail", world.joint_body.pk)
     meeting_services.chair_schedule_generate(joint_body=world.joint_body, year=2024, actor=None)
+    recorded_on(date(2024, 6, 20))
+    assert subjects(world.park, "chair_missing") == {world.joint_body.name}  # on 2024-06-10 no one was named yet
+    recorded_on(date(2024, 6, 5))
     assert alerts_of(world.park, "chair_missing") == []
+
+
+def recorded_on(day: date, **terms) -> None:
+    """Date the history of the chair terms (`terms`: a filter) as if the schedule had been made on `day`."""
+    ids = ChairTerm.objects.filter(**terms).values("pk")
+    ChairTerm.history.filter(id__in=ids).update(history_date=local_datetime(day, 9))
 
 
 def test_in_december_the_chair_of_january_is_of_next_years_schedule(world):
     december = date(2024, 12, 5)
     meeting_services.chair_schedule_generate(joint_body=world.joint_body, year=2024, actor=None)
+    recorded_on(date(2024, 1, 5))
     assert subjects(world.park, "chair_missing", december) == {world.joint_body.name}
     meeting_services.chair_schedule_generate(joint_body=world.joint_body, year=2025, actor=None)
+    recorded_on(date(2024, 12, 1), starts_on__year=2025)
     assert subjects(world.park, "chair_missing", december) == set()
 
 
