@@ -276,11 +276,15 @@ class MemberSerializer(serializers.ModelSerializer):
             "post", "is_mobile", "id_number", "phone", "meetings_listed", "meetings_present", "attendance_rate",
         ]  # fmt: skip
 
-    status_on = serializers.CharField(
-        read_only=True,
-        default=None,
+    # A method field: a plain read-only field with a default is left out of a PATCH's answer (DRF skips
+    # defaults on partial updates), so the field would not always be there.
+    status_on = serializers.SerializerMethodField(
         help_text=gettext_lazy("With `as_of`: the status on that day; null without it (`status` is today's)."),
     )
+
+    def get_status_on(self, row) -> str | None:
+        return getattr(row, "status_on", None)
+
     meetings_listed = serializers.IntegerField(read_only=True, default=0)
     meetings_present = serializers.IntegerField(read_only=True, default=0)
     attendance_rate = serializers.SerializerMethodField()

@@ -51,13 +51,16 @@ class ApplicationSerializer(serializers.ModelSerializer):
     eligible_on = serializers.SerializerMethodField(
         help_text=gettext_lazy("First day of the next step under the time rules; null when none applies.")
     )
-    stage_on = serializers.CharField(
-        read_only=True,
-        default=None,
+    # A method field: a plain read-only field with a default is left out of a PATCH's answer (DRF skips
+    # defaults on partial updates), so the field would not always be there.
+    stage_on = serializers.SerializerMethodField(
         help_text=gettext_lazy(
             "With `as_of`: the stage on that day (or `withdrawn`), from the dated steps; null without it."
         ),
     )
+
+    def get_stage_on(self, row) -> str | None:
+        return getattr(row, "stage_on", None)
 
     class Meta:
         model = Application

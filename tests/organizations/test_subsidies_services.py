@@ -200,6 +200,8 @@ def test_statistics_sum_paid_entries_by_kind_and_year_within_the_dates_paid(worl
         "total": "1700.00",
         "by_kind": {"red_star_allowance": "200.00", "activity_fund": "1500.00"},
         "by_year": {"2024": "1700.00"},
+        "paid_records": 2,
+        "reversals": 0,
     }
     assert selectors.subsidy_stats(park_ids=[world.park.pk], kind="activity_fund")["total"] == "1500.00"
     assert selectors.subsidy_stats(park_ids=[world.park.pk], since=date(2024, 8, 2))["total"] == "0.00"

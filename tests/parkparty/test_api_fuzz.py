@@ -136,7 +136,10 @@ REFERENCES = {
     "enterprise": Enterprise,
     "secretary": PartyMember,
 }
-PATH_MODELS = {prefix: viewset.queryset.model for prefix, viewset, _basename in router.registry}
+# A list computed rather than stored (required-meetings/) has no model and no detail path.
+PATH_MODELS = {
+    prefix: viewset.queryset.model for prefix, viewset, _basename in router.registry if viewset.queryset is not None
+}
 SMALL = 1000
 # Codes with correct check characters, for half of the generated credit codes and ID numbers (those
 # of even length); the other half stays as generated and exercises the 400 for a bad code.

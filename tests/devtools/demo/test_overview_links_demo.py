@@ -21,7 +21,8 @@ PARKS = {
     "kaihua": date(2015, 3, 24),
 }
 TILE = re.compile(r'<a class="figure-value" data-figure="([\w-]+)" href="([^"]+)">(\d+)</a>')
-NOTE = re.compile(r'<a href="([^"]+)" data-figure="([\w-]+)">(\d+)[^<]*</a>')
+# A note's number may stand anywhere in its (translated) words: "未覆盖 3 家", "3 not covered".
+NOTE = re.compile(r'<a href="([^"]+)" data-figure="([\w-]+)">[^<\d]*(\d+)[^<]*</a>')
 
 
 @pytest.fixture
