@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from rest_framework.authtoken.models import Token
@@ -400,3 +401,36 @@ def client_for(world: World, role: str) -> APIClient:
 @pytest.fixture
 def as_role(world):
     return lambda role: client_for(world, role)
+
+
+@pytest.fixture(scope="module")
+def persona_sessions(_world_of_module, django_db_blocker) -> dict:
+    """Each persona of the module's world logged in once, for the whole module: role → session key.
+
+    A login writes a session, a security-log entry, an access-log entry and the user's last_login
+    (about 8 ms); a module of thousands of one-request tests (the permission matrix) logs in once per
+    persona instead of once per test. The sessions live in the module's outer atomic block, so each
+    test's savepoint undoes what its requests do to them (a logout, a rotated key). Only for tests that
+    do not change a persona (password, active flag, must-change flag) before their requests: such a
+    session was opened before the change, as force_login in the test would not be. Empty when the
+    module builds its world per test (there is no module-wide block to keep sessions in).
+    """
+    if _world_of_module is None:
+        return {}
+    keys = {}
+    with django_db_blocker.unblock():
+        for role, user in _world_of_module.users.items():
+            client = APIClient()
+            # A fresh copy: force_login sets last_login on the object it is given; the pristine world stays as built.
+            client.force_login(type(user).objects.get(pk=user.pk))
+            keys[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+def session_client_for(world: World, role: str, sessions: dict) -> APIClient:
+    """client_for, with the persona's module-wide session (`persona_sessions`) when there is one."""
+    if role not in sessions:
+        return client_for(world, role)
+    client = APIClient()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = sessions[role]
+    return client

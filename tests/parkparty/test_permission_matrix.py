@@ -10,7 +10,7 @@ reports theirs in tests/parkparty/matrix_reports.py.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.conftest import ROLES, client_for
+from tests.conftest import ROLES, session_client_for
 from tests.factories import credit_code
 from tests.parkparty.matrix import (
     ADMIN_WRITES,
@@ -207,8 +207,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(("route", "role"), CASES)
-def test_route_answers_each_role_as_the_access_model_says(world, route, role):
-    client = client_for(world, role)
+def test_route_answers_each_role_as_the_access_model_says(world, persona_sessions, route, role):
+    client = session_client_for(world, role, persona_sessions)
     data = route.data(world) if route.data else None
     response = getattr(client, route.method)(route.url(world), data=data, format=route.format)
     if response.streaming:
