@@ -2,6 +2,7 @@
 
 import contextlib
 import copy
+import dataclasses
 import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -195,7 +196,36 @@ def _world_of_module(request, django_db_blocker):
 def world(db, _world_of_module) -> World:
     if _world_of_module is None:
         return build_world()
-    return copy.deepcopy(_world_of_module)
+    return _WorldCopy(_world_of_module)
+
+
+class _CopiedOnFirstRead:
+    """A field of _WorldCopy: deep-copied from the pristine world the first time the test reads it, then
+    an ordinary attribute (a non-data descriptor: the instance's own value wins, assignment just works)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = copy.deepcopy(getattr(instance._pristine, self.name), instance._memo)
+        instance.__dict__[self.name] = value
+        return value
+
+
+class _WorldCopy(World):
+    """A test's deep copy of the module's world, made field by field as the test reads them: the same as
+    copy.deepcopy(world) (one memo, so objects the pristine world shares stay shared in the copy), but a
+    test that reads two fields does not pay for copying thirty-four (about 1 ms a test)."""
+
+    def __init__(self, pristine: World):  # no dataclass __init__: every field is copied on first read
+        self._pristine = pristine
+        self._memo = {}
+
+
+for _field in dataclasses.fields(World):
+    setattr(_WorldCopy, _field.name, _CopiedOnFirstRead(_field.name))
 
 
 def build_world() -> World:
