@@ -4,6 +4,7 @@ import contextlib
 import copy
 import dataclasses
 import functools
+import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -72,10 +73,20 @@ def real_clock(traveller):
         traveller.start()
 
 
+@pytest.fixture(scope="session")
+def _media_roots(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+_MEDIA_SERIAL = itertools.count()
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    """Uploaded files go to the test's own directory, never into var/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_root(settings, _media_roots):
+    """Uploaded files go to the test's own directory, never into var/. The directory is named, not made:
+    the storage makes it when a test first saves a file (as it made tmp_path / "media" before), so the
+    thousands of tests that upload nothing do not each create a temporary directory."""
+    settings.MEDIA_ROOT = _media_roots / str(next(_MEDIA_SERIAL))
 
 
 @pytest.fixture(autouse=True)
