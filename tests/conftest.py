@@ -2,13 +2,16 @@
 
 import contextlib
 import copy
+import dataclasses
 import functools
+import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from rest_framework.authtoken.models import Token
@@ -70,10 +73,20 @@ def real_clock(traveller):
         traveller.start()
 
 
+@pytest.fixture(scope="session")
+def _media_roots(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+_MEDIA_SERIAL = itertools.count()
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    """Uploaded files go to the test's own directory, never into var/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_root(settings, _media_roots):
+    """Uploaded files go to the test's own directory, never into var/. The directory is named, not made:
+    the storage makes it when a test first saves a file (as it made tmp_path / "media" before), so the
+    thousands of tests that upload nothing do not each create a temporary directory."""
+    settings.MEDIA_ROOT = _media_roots / str(next(_MEDIA_SERIAL))
 
 
 @pytest.fixture(autouse=True)
@@ -194,7 +207,36 @@ def _world_of_module(request, django_db_blocker):
 def world(db, _world_of_module) -> World:
     if _world_of_module is None:
         return build_world()
-    return copy.deepcopy(_world_of_module)
+    return _WorldCopy(_world_of_module)
+
+
+class _CopiedOnFirstRead:
+    """A field of _WorldCopy: deep-copied from the pristine world the first time the test reads it, then
+    an ordinary attribute (a non-data descriptor: the instance's own value wins, assignment just works)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = copy.deepcopy(getattr(instance._pristine, self.name), instance._memo)
+        instance.__dict__[self.name] = value
+        return value
+
+
+class _WorldCopy(World):
+    """A test's deep copy of the module's world, made field by field as the test reads them: the same as
+    copy.deepcopy(world) (one memo, so objects the pristine world shares stay shared in the copy), but a
+    test that reads two fields does not pay for copying thirty-four (about 1 ms a test)."""
+
+    def __init__(self, pristine: World):  # no dataclass __init__: every field is copied on first read
+        self._pristine = pristine
+        self._memo = {}
+
+
+for _field in dataclasses.fields(World):
+    setattr(_WorldCopy, _field.name, _CopiedOnFirstRead(_field.name))
 
 
 def build_world() -> World:
@@ -400,3 +442,36 @@ def client_for(world: World, role: str) -> APIClient:
 @pytest.fixture
 def as_role(world):
     return lambda role: client_for(world, role)
+
+
+@pytest.fixture(scope="module")
+def persona_sessions(_world_of_module, django_db_blocker) -> dict:
+    """Each persona of the module's world logged in once, for the whole module: role → session key.
+
+    A login writes a session, a security-log entry, an access-log entry and the user's last_login
+    (about 8 ms); a module of thousands of one-request tests (the permission matrix) logs in once per
+    persona instead of once per test. The sessions live in the module's outer atomic block, so each
+    test's savepoint undoes what its requests do to them (a logout, a rotated key). Only for tests that
+    do not change a persona (password, active flag, must-change flag) before their requests: such a
+    session was opened before the change, as force_login in the test would not be. Empty when the
+    module builds its world per test (there is no module-wide block to keep sessions in).
+    """
+    if _world_of_module is None:
+        return {}
+    keys = {}
+    with django_db_blocker.unblock():
+        for role, user in _world_of_module.users.items():
+            client = APIClient()
+            # A fresh copy: force_login sets last_login on the object it is given; the pristine world stays as built.
+            client.force_login(type(user).objects.get(pk=user.pk))
+            keys[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+def session_client_for(world: World, role: str, sessions: dict) -> APIClient:
+    """client_for, with the persona's module-wide session (`persona_sessions`) when there is one."""
+    if role not in sessions:
+        return client_for(world, role)
+    client = APIClient()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = sessions[role]
+    return client

@@ -34,7 +34,9 @@ Deterministic by default (derandomize). To explore locally:
 
 from __future__ import annotations
 
+import functools
 import itertools
+import json
 import os
 from datetime import timedelta
 from importlib import import_module
@@ -86,8 +88,14 @@ DISABLED_CHECKS = (
 )
 
 
+@functools.cache
+def _raw_schema() -> str:
+    """The schema as the API serves it, fetched once for the four loads below (about a second each)."""
+    return Client().get(SCHEMA_URL).content.decode()
+
+
 def load_schema(*, coverage_phase: bool) -> schemathesis.schemas.BaseSchema:
-    raw = Client().get(SCHEMA_URL).json()
+    raw = json.loads(_raw_schema())  # each load its own copy: schemathesis may annotate what it is given
     config = schemathesis.Config.from_dict(
         {
             "generation": {
