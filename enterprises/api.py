@@ -300,10 +300,12 @@ class InstructorFilter(django_filters.FilterSet):
     enterprises assigned that day; without it, every instructor with today's enterprises."""
 
     as_of = AsOfFilter()
+    # Exact: the published counts are by rank ("县级领导干部2名"), which the ledger keeps as the title.
+    title = django_filters.CharFilter(max_length=100, label=gettext_lazy("title (exact)"))
 
     class Meta:
         model = Instructor
-        fields = ["park", "as_of"]
+        fields = ["park", "as_of", "title"]
 
     def filter_queryset(self, queryset):
         day = self.form.cleaned_data.get("as_of")

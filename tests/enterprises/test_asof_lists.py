@@ -141,6 +141,15 @@ def test_instructors_as_of_are_those_with_an_assignment_in_force_that_day(ledger
     assert ids(today) == {ledger.instructor.pk} and today["results"][0]["enterprises"] == []
 
 
+def test_instructors_by_title_are_those_of_that_exact_rank(ledger, as_role):
+    admin = as_role("admin")
+    title = ledger.instructor.title or "县级领导干部"
+    type(ledger.instructor).objects.filter(pk=ledger.instructor.pk).update(title=title)
+    query = {"park": ledger.park.pk, "as_of": PAST.isoformat()}
+    assert ids(get(admin, "instructors/", **query, title=title)) == {ledger.instructor.pk}
+    assert ids(get(admin, "instructors/", **query, title=title[:-1])) == set()
+
+
 def test_assignments_as_of_are_those_in_force_that_day(ledger, as_role):
     admin = as_role("admin")
     past = get(admin, "instructor-assignments/", park=ledger.park.pk, as_of=PAST.isoformat())
