@@ -27,14 +27,25 @@ def _recorded_status(day: date):
     if the member's history shows that status at the end of the day; else full if `full_member_on` is on
     or before it; else probationary. The roster has no date of leaving: the day the portal recorded the
     transfer is that date. A member with no history record by then takes the status of their first record
-    (entered later, e.g. imported), or their status now (rows written without history)."""
+    (entered later, e.g. imported), or their status now (rows written without history).
+
+    Only a member who is or ever was transferred out can have been transferred out on `day`: the history
+    is read for those few alone (an uncorrelated set, then a CASE that PostgreSQL evaluates lazily). Read
+    for every member, the correlated lookups cost minutes on PostgreSQL at a demo park's size once the
+    members list groups them with their attendance."""
+    transferred = PartyMember.Status.TRANSFERRED_OUT
     history = PartyMember.history.model.objects.filter(id=OuterRef("pk"))
-    return Coalesce(
+    ever_transferred = PartyMember.history.model.objects.filter(status=transferred).values("id")
+    recorded = Coalesce(
         Subquery(
             history.filter(history_date__date__lte=day).order_by("-history_date", "-history_id").values("status")[:1]
         ),
         Subquery(history.order_by("history_date", "history_id").values("status")[:1]),
         F("status"),
+    )
+    return Case(
+        When(Q(status=transferred) | Q(pk__in=ever_transferred), then=recorded),
+        default=F("status"),
     )
 
 
